@@ -1,0 +1,2 @@
+"""spherelang: governance models as dynamic concentric spheres."""
+__version__ = "0.1.0"

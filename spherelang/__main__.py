@@ -1,0 +1,5 @@
+"""``python -m spherelang`` runs the ``sphere`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,47 @@
+"""Every code a user can meet: built-in, from installed rule packs, and from
+the `rule` blocks of given models; for `sphere rules` and `sphere explain`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from .checks import CODES, CodeInfo
+from .diagnostics import Severity
+
+
+def all_codes(entries: Iterable[str] = ()) -> dict[str, CodeInfo]:
+    codes: dict[str, CodeInfo] = dict(CODES)
+    for info in _plugin_codes():
+        codes.setdefault(info.code, info)
+    for entry in entries:
+        for info in _file_codes(entry):
+            codes.setdefault(info.code, info)
+    return codes
+
+
+def _plugin_codes() -> list[CodeInfo]:
+    try:
+        from .rulelang.plugins import registered_rules
+    except ImportError:
+        return []
+    return [CodeInfo(r.code, r.code.lower(), Severity.parse(str(r.severity)) if isinstance(r.severity, str)
+                     else r.severity, r.summary, "plugin", r.doc or r.summary, None, origin=r.origin)
+            for r in registered_rules()]
+
+
+def _file_codes(entry: str) -> list[CodeInfo]:
+    from .engine import load
+
+    model = load(entry)
+    out = []
+    for rule in model.rules:
+        doc = f"{rule.summary}\n\nDeclared at {rule.span.file}:{rule.span.line} as a `rule` block."
+        out.append(attrs.evolve(_blank(rule.code.text), summary=rule.summary, doc=doc,
+                                severity=rule.severity or Severity.ERROR, origin=f"file {rule.span.file}"))
+    return out
+
+
+def _blank(code: str) -> CodeInfo:
+    return CodeInfo(code, code.lower(), Severity.ERROR, "", "user", "", None, origin="file")

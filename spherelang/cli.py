@@ -1,0 +1,244 @@
+"""The ``sphere`` command line (LANGUAGE.md §7).
+
+Exit status: 0 when nothing reaches ``--fail-on``, 1 when something does, 2 for
+usage, configuration or internal errors. Heavy modules are imported inside the
+commands so that ``sphere --help`` starts quickly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .config import Config
+
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox"})
+FORMATS = ("text", "concise", "json")
+SEVERITIES = ("error", "warning", "info")
+
+
+def find_entries(paths: Sequence[str], exclude: Sequence[str] = ()) -> list[str]:
+    """Files named, and ``*.sphere`` files found recursively in directories."""
+    import fnmatch
+
+    entries: list[str] = []
+    for path in paths:
+        if os.path.isfile(path):
+            entries.append(path)
+        elif os.path.isdir(path):
+            entries.extend(_walk(path, exclude, fnmatch.fnmatch))
+        else:
+            raise click.UsageError(f"{path}: no such file or directory")
+    return list(dict.fromkeys(entries))
+
+
+def _walk(top: str, exclude: Sequence[str], match: Any) -> Iterator[str]:
+    for here, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
+                         and not _excluded(os.path.join(here, d), exclude, match))
+        for name in sorted(files):
+            full = os.path.join(here, name)
+            if name.endswith(".sphere") and not _excluded(full, exclude, match):
+                yield full
+
+
+def _excluded(path: str, patterns: Sequence[str], match: Any) -> bool:
+    norm = os.path.normpath(path).replace(os.sep, "/")
+    return any(match(norm, p) or match(os.path.basename(norm), p) or match(norm, f"*/{p}") for p in patterns)
+
+
+def _style(enabled: bool) -> Any:
+    if enabled:
+        return click.style
+    from .report.text import plain
+
+    return plain
+
+
+def _emit(text: str, output_file: str | None) -> None:
+    if output_file:
+        with open(output_file, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+def _build_config(select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
+                  tolerance: float | None, threshold: float | None, budget: int | None) -> Config:
+    from .config import DEFAULT_CONFIG, parse_codes
+    from .diagnostics import Severity
+
+    changes: dict[str, Any] = {}
+    if select:
+        changes["select"] = parse_codes(",".join(select), "--select")
+    if ignore:
+        changes["ignore"] = parse_codes(",".join(ignore), "--ignore")
+    if fail_on:
+        changes["fail_on"] = Severity.parse(fail_on)
+    if tolerance is not None:
+        changes["corridor_tolerance"] = tolerance
+    if threshold is not None:
+        changes["elasticity_threshold"] = threshold
+    if budget is not None:
+        changes["rule_budget"] = budget
+    import attrs
+
+    return attrs.evolve(DEFAULT_CONFIG, **changes)
+
+
+_threshold_options = [
+    click.option("--corridor-tolerance", type=click.FloatRange(min=0), default=None,
+                 help="How far capacity may exceed its ceiling before COR001 (default 0.05)."),
+    click.option("--elasticity-threshold", type=click.FloatRange(0, 1), default=None,
+                 help="Elasticity below this gives ELA002 (default 0.3)."),
+    click.option("--rule-budget", type=click.IntRange(min=1), default=None,
+                 help="Evaluation steps each user rule may take (default 1,000,000)."),
+]
+
+
+def _with_thresholds(fn: Any) -> Any:
+    for option in reversed(_threshold_options):
+        fn = option(fn)
+    return fn
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sphere")
+def cli() -> None:
+    """Lint and evaluate governance models of dynamic concentric spheres."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--select", multiple=True, metavar="CODES", help="Only these codes or prefixes (comma-separated).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Leave out these codes or prefixes.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Exit 1 when a violation reaches this severity (default: error).")
+@click.option("--scenario", metavar="NAME", default=None, help="Check the model with this scenario applied.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
+@_with_thresholds
+def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
+          scenario: str | None, output_file: str | None, corridor_tolerance: float | None,
+          elasticity_threshold: float | None, rule_budget: int | None) -> None:
+    """Check models: every file named, and every *.sphere file under a directory."""
+    from .engine import check_entries
+
+    config = _build_config(select, ignore, fail_on, corridor_tolerance, elasticity_threshold, rule_budget)
+    entries = find_entries(paths or (".",), config.exclude)
+    report = check_entries(entries, config, scenario=scenario)
+    _emit(_render_report(report, fmt, output_file is None), output_file)
+    sys.exit(1 if report.fails(config.fail_on) else 0)
+
+
+def _render_report(report: Any, fmt: str, to_terminal: bool) -> str:
+    from .report import json_format, text
+
+    if fmt == "json":
+        return json_format.dumps(json_format.report_object(report)) + "\n"
+    if fmt == "concise":
+        return text.concise(report)
+    colour = to_terminal and text.use_colour(sys.stdout.isatty())
+    return text.report(report, _style(colour))
+
+
+@cli.command(name="eval")
+@click.argument("file", type=click.Path())
+@click.option("--scenario", metavar="NAME", default=None, help="Compare this scenario with the baseline.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Exit 1 when a violation reaches this severity (default: error).")
+@_with_thresholds
+def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None, corridor_tolerance: float | None,
+                 elasticity_threshold: float | None, rule_budget: int | None) -> None:
+    """Evaluate a model: capacity, ceiling, effective, headroom and elasticity per sphere."""
+    from .engine import load
+    from .evaluate import evaluate
+    from .report import json_format, text
+
+    config = _build_config((), (), fail_on, corridor_tolerance, elasticity_threshold, rule_budget)
+    result = evaluate(load(file, config), scenario, config)
+    if fmt == "json":
+        click.echo(json_format.dumps(json_format.evaluation_object(result)))
+    else:
+        click.echo(text.evaluation(result, _style(text.use_colour(sys.stdout.isatty()))), nl=False)
+    sys.exit(1 if any(v.severity >= config.fail_on for v in result.violations) else 0)
+
+
+@cli.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print the documentation of a diagnostic code."""
+    from .catalog import all_codes
+
+    info = all_codes().get(code.strip().upper())
+    if info is None:
+        raise click.UsageError(f"unknown code '{code}' (see 'sphere rules')")
+    click.echo(f"{info.code} ({info.name}) — {info.summary}\n"
+               f"default severity: {info.severity.label}; family: {info.family}; origin: {info.origin}\n")
+    click.echo(info.doc)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+def rules(paths: tuple[str, ...], fmt: str) -> None:
+    """List every code: built-in, plugin rules and the `rule`s in PATHS."""
+    import json
+
+    from .catalog import all_codes
+
+    infos = all_codes(find_entries(paths) if paths else ())
+    if fmt == "json":
+        click.echo(json.dumps([{"code": i.code, "name": i.name, "severity": i.severity.label,
+                                "summary": i.summary, "family": i.family, "origin": i.origin}
+                               for i in infos.values()], ensure_ascii=False, indent=2))
+        return
+    for i in infos.values():
+        click.echo(f"{i.code:<8} {i.severity.label:<8} {i.summary}" + ("" if i.origin == "built-in"
+                                                                     else f"  [{i.origin}]"))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: bad input never shows a traceback; a crash is reported as a bug."""
+    from .errors import SphereError
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="sphere", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except SphereError as exc:
+        click.echo(f"sphere: error: {exc}", err=True)
+        sys.exit(2)
+    except BrokenPipeError:
+        sys.exit(1)
+    except RecursionError:
+        click.echo("sphere: internal error: recursion too deep; this is a bug in spherelang, please report it",
+                   err=True)
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        click.echo(f"sphere: internal error: {type(exc).__name__}: {exc}\n"
+                   "this is a bug in spherelang; please report it with the input that caused it", err=True)
+        if os.environ.get("SPHERE_DEBUG"):
+            raise
+        sys.exit(2)

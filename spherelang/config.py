@@ -1,0 +1,64 @@
+"""Options that shape a run: selection, severities, thresholds and limits.
+
+The CLI and the API build the same :class:`Config`; configuration files
+(``[tool.spherelang]``) fill it in before command-line options override it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from .diagnostics import Severity
+from .errors import SphereUsageError
+from .loading import DEFAULT_LIMITS, Limits
+
+_SELECTOR = re.compile(r"^(ALL|[A-Za-z][A-Za-z_]*[0-9]*)$")
+
+
+def parse_codes(value: str | Iterable[str] | None, option: str = "codes") -> tuple[str, ...]:
+    """``"BAL001,NEST"`` or a list of codes/prefixes to a normalised tuple."""
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    codes = []
+    for item in items:
+        if not isinstance(item, str):
+            raise SphereUsageError(f"{option}: expected codes as text, got {item!r}")
+        item = item.strip().upper()
+        if not item:
+            continue
+        if not _SELECTOR.match(item):
+            raise SphereUsageError(f"{option}: {item!r} is not a code or a code prefix (like BAL003 or BAL)")
+        codes.append(item)
+    return tuple(codes)
+
+
+def matches(code: str, selectors: Iterable[str]) -> bool:
+    return any(s == "ALL" or code.startswith(s) for s in selectors)
+
+
+@attrs.frozen(slots=True)
+class Config:
+    select: tuple[str, ...] = ()          # empty: every code
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity = Severity.ERROR
+    severity: Mapping[str, Severity] = attrs.field(factory=dict)
+    corridor_tolerance: float = 0.05
+    elasticity_threshold: float = 0.3
+    rule_budget: int = 1_000_000
+    exclude: tuple[str, ...] = ()
+    limits: Limits = DEFAULT_LIMITS
+
+    def wants(self, code: str) -> bool:
+        if self.select and not matches(code, self.select):
+            return False
+        return not matches(code, self.ignore)
+
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        return self.severity.get(code, default)
+
+
+DEFAULT_CONFIG = Config()

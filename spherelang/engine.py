@@ -1,0 +1,148 @@
+"""The pipeline: path -> loaded files -> resolved model -> diagnostics -> report.
+
+This is the one way through that the CLI and the Python API share.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from .checks import BUILTIN_CODES, CODES, Context, run_checks
+from .config import DEFAULT_CONFIG, Config
+from .diagnostics import Diagnostic, Finding, Severity
+from .errors import SphereUsageError
+from .loading import load_model
+from .model import Model
+from .resolve import resolve
+
+
+@attrs.frozen(slots=True)
+class Report:
+    """What a check found: violations sorted by file, line, column and code."""
+
+    violations: tuple[Diagnostic, ...]
+    files: tuple[str, ...] = ()
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for v in self.violations if v.severity is severity)
+
+    @property
+    def errors(self) -> int:
+        return self.count(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return self.count(Severity.WARNING)
+
+    @property
+    def infos(self) -> int:
+        return self.count(Severity.INFO)
+
+    def fails(self, fail_on: Severity = Severity.ERROR) -> bool:
+        """Whether anything reaches ``fail_on`` (the CLI's exit status 1)."""
+        return any(v.severity >= fail_on for v in self.violations)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.violations)
+
+    def __len__(self) -> int:
+        return len(self.violations)
+
+
+def load(path: str | os.PathLike[str], config: Config = DEFAULT_CONFIG) -> Model:
+    """Load and resolve the model whose entry file is ``path``."""
+    entry = os.fspath(path)
+    if not os.path.isfile(entry):
+        what = "a directory" if os.path.isdir(entry) else "no such file"
+        raise SphereUsageError(f"{entry}: {what} (a model's entry is a .sphere file)")
+    return resolve(load_model(entry, limits=config.limits))
+
+
+def context(config: Config) -> Context:
+    return Context(corridor_tolerance=config.corridor_tolerance, elasticity_threshold=config.elasticity_threshold)
+
+
+def raw_findings(model: Model, config: Config) -> list[Diagnostic]:
+    """Every diagnostic of ``model`` with its default severity, before
+    suppression and selection."""
+    if model.broken:
+        return list(model.loading)
+    from .evaluate import scenario_findings
+
+    out = list(model.loading)
+    out.extend(_stamp(run_checks(model, context(config))))
+    if model.scenario is None:
+        out.extend(_stamp(scenario_findings(model)))
+    out.extend(_user_rules(model, config))
+    return out
+
+
+def _stamp(findings: Iterable[Finding]) -> Iterable[Diagnostic]:
+    for f in findings:
+        yield f.stamp(CODES[f.code].severity)
+
+
+def _user_rules(model: Model, config: Config) -> list[Diagnostic]:
+    try:  # TEMPORARY-GUARD until rulelang lands
+        from .rulelang import check_user_rules, run_python_rules
+    except ImportError:
+        return []
+
+    out = check_user_rules(model, builtin_codes=BUILTIN_CODES, budget=config.rule_budget)
+    out.extend(run_python_rules(model, BUILTIN_CODES))
+    return out
+
+
+def finish(model: Model, diagnostics: Iterable[Diagnostic], config: Config) -> list[Diagnostic]:
+    """Apply ``allow``, configured severities and selection."""
+    allows: dict[str, set[str]] = {}
+    for sphere in model.spheres:
+        if sphere.allows:
+            allows.setdefault(sphere.path, set()).update(sphere.allows)
+    kept = []
+    for d in diagnostics:
+        if d.sphere is not None and d.code in allows.get(d.sphere, ()):
+            continue
+        if not config.wants(d.code):
+            continue
+        severity = config.severity_of(d.code, d.severity)
+        kept.append(d if severity is d.severity else d.with_severity(severity))
+    return kept
+
+
+def check_model(model: Model, config: Config = DEFAULT_CONFIG) -> list[Diagnostic]:
+    return finish(model, raw_findings(model, config), config)
+
+
+def sort_and_dedupe(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """One copy of each violation (a file shared by several models is checked
+    once per model), in the order of the contract: file, line, column, code."""
+    seen: dict[tuple, Diagnostic] = {}  # type: ignore[type-arg]
+    for d in diagnostics:
+        key = (d.code, d.span, d.message)
+        seen.setdefault(key, d)
+    return tuple(sorted(seen.values(), key=lambda d: d.sort_key))
+
+
+def model_files(model: Model) -> list[str]:
+    files = [f.path for f in model.files]
+    files.extend(d.span.file for d in model.loading if d.code in ("SPH001", "SPH005"))
+    return files
+
+
+def check_entries(entries: Sequence[str], config: Config = DEFAULT_CONFIG, scenario: str | None = None) -> Report:
+    """Check each entry file as the root of its own model; merge the results."""
+    from .evaluate import apply_scenario
+
+    found: list[Diagnostic] = []
+    files: dict[str, None] = {}
+    for entry in entries:
+        model = load(entry, config)
+        if scenario is not None:
+            model = apply_scenario(model, scenario)
+        found.extend(check_model(model, config))
+        files.update(dict.fromkeys(os.path.realpath(f) for f in model_files(model)))
+    return Report(sort_and_dedupe(found), tuple(files))

@@ -1,0 +1,223 @@
+"""Loading a model: the entry file and, transitively, what it imports.
+
+Imports resolve relative to the importing file and may be globs. Each file is
+read once (diamonds share it), in post-order so that a file comes after the
+files it imports. Nothing outside the project root is ever opened: the real
+path (symlinks resolved) is checked before reading. The walk is iterative, so
+import chains cannot exhaust the interpreter's stack.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import stat
+from collections.abc import Iterator
+
+import attrs
+
+from ..diagnostics import Diagnostic, Severity, Span
+from ..syntax import ParseFailure, ast, parse_bytes
+
+PROJECT_MARKERS = ("sphere.toml", "pyproject.toml")
+_GLOB_CHARS = frozenset("*?[")
+
+
+@attrs.frozen(slots=True)
+class Limits:
+    """Bounds that keep hostile input cheap; see ``sphere explain SPH006``."""
+
+    max_file_bytes: int = 64 * 1024 * 1024
+    max_import_depth: int = 256
+    max_files: int = 100_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@attrs.frozen(slots=True)
+class LoadedModel:
+    """The files of one model (post-order) and what went wrong loading them."""
+
+    entry: str
+    root: str
+    files: tuple[ast.File, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def broken(self) -> bool:
+        """A syntax or encoding error: the model gets no diagnostics but these."""
+        return any(d.code in ("SPH001", "SPH005") for d in self.diagnostics)
+
+
+def find_project_root(entry: str) -> str:
+    """The nearest directory above ``entry`` holding ``sphere.toml`` or
+    ``pyproject.toml``; else the entry file's own directory."""
+    start = os.path.dirname(os.path.abspath(entry))
+    here = start
+    while True:
+        if any(os.path.isfile(os.path.join(here, m)) for m in PROJECT_MARKERS):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return start
+        here = parent
+
+
+def _error(code: str, message: str, span: Span, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, span, hint=hint)
+
+
+def _inside(path: str, root: str) -> bool:
+    try:
+        return os.path.commonpath([path, root]) == root
+    except ValueError:  # different drives on Windows
+        return False
+
+
+class _Loader:
+    def __init__(self, entry: str, root: str, limits: Limits) -> None:
+        self.entry = os.path.abspath(entry)
+        self.root = root
+        self.real_root = os.path.realpath(root)
+        self.limits = limits
+        self.files: list[ast.File] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.state: dict[str, str] = {}  # real path -> "active" | "done"
+
+    # -------------------------------------------------------------- reading
+
+    def read(self, path: str, at: Span | None) -> ast.File | None:
+        """Parse one file; any failure becomes a diagnostic (at ``at`` for the
+        import that named it, or in the file itself for its content)."""
+        where = at or Span(path, 1, 1, 1, 1)
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            self.diagnostics.append(_error("SPH002", f"cannot read {_show(path)}: {exc.strerror or exc}", where))
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            self.diagnostics.append(_error("SPH002", f"{_show(path)} is {what}", where,
+                                           "import names .sphere files (a glob like 'dir/*.sphere' takes many)"))
+            return None
+        if st.st_size > self.limits.max_file_bytes:
+            self.diagnostics.append(_error(
+                "SPH006", f"{_show(path)} is {st.st_size:,} bytes, over the limit of "
+                f"{self.limits.max_file_bytes:,}", where, "split the model into files joined with 'within'"))
+            return None
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(self.limits.max_file_bytes + 1)
+        except OSError as exc:
+            self.diagnostics.append(_error("SPH002", f"cannot read {_show(path)}: {exc.strerror or exc}", where))
+            return None
+        try:
+            return parse_bytes(data, path)
+        except ParseFailure as failure:
+            self.diagnostics.append(failure.diagnostic)
+            return None
+
+    # -------------------------------------------------------------- imports
+
+    def targets(self, importer: str, stmt: ast.ImportStmt) -> Iterator[str]:
+        """The absolute paths an import names, or diagnostics for why none."""
+        text = stmt.target
+        if "\x00" in text or not text.strip():
+            self.diagnostics.append(_error("SPH002", "the import names no file", stmt.span,
+                                           "write a path relative to this file"))
+            return
+        if "\\" in text:
+            self.diagnostics.append(_error("SPH002", f"import path {text!r} uses a backslash", stmt.span,
+                                           "separate directories with '/'"))
+            return
+        base = os.path.dirname(importer)
+        pattern = os.path.normpath(os.path.join(base, text))
+        if _GLOB_CHARS & set(text):
+            matches = sorted(m for m in glob.glob(pattern, recursive=True) if not os.path.isdir(m))
+            if not matches:
+                self.diagnostics.append(_error("SPH002", f"the glob {text!r} matches no file", stmt.span,
+                                               "check the pattern; it is relative to this file"))
+            yield from (os.path.abspath(m) for m in matches)
+            return
+        if not os.path.lexists(pattern):
+            self.diagnostics.append(_error("SPH002", f"no file {text!r}", stmt.span,
+                                           f"the path is relative to {_show(base) or 'this file'}"))
+            return
+        yield pattern
+
+    def refuse_outside(self, target: str, text: str, span: Span) -> bool:
+        if _inside(os.path.realpath(target), self.real_root):
+            return False
+        self.diagnostics.append(_error(
+            "SPH004", f"the import {text!r} resolves outside the project root", span,
+            f"the project root is {_show(self.root) or '.'} (the nearest directory with sphere.toml or "
+            "pyproject.toml); move the file inside it or add a marker higher up"))
+        return True
+
+    # -------------------------------------------------------------- the walk
+
+    def run(self) -> LoadedModel:
+        first = self.read(self.entry, None)
+        if first is not None:
+            self.walk(first)
+        return LoadedModel(self.entry, self.root, tuple(self.files), tuple(self.diagnostics))
+
+    def walk(self, first: ast.File) -> None:
+        self.state[os.path.realpath(first.path)] = "active"
+        stack: list[tuple[ast.File, Iterator[tuple[str, ast.ImportStmt]]]] = [(first, self._imports(first))]
+        while stack:
+            current, pending = stack[-1]
+            nxt = next(pending, None)
+            if nxt is None:
+                stack.pop()
+                self.state[os.path.realpath(current.path)] = "done"
+                self.files.append(current)
+                continue
+            target, stmt = nxt
+            real = os.path.realpath(target)
+            status = self.state.get(real)
+            if status == "done":
+                continue
+            if status == "active":
+                self.diagnostics.append(_error(
+                    "SPH003", f"import cycle: {_show(target)} is already being imported", stmt.span,
+                    "break the cycle: move what both files need into a third file"))
+                continue
+            if len(stack) >= self.limits.max_import_depth:
+                self.diagnostics.append(_error(
+                    "SPH006", f"imports nest deeper than {self.limits.max_import_depth} files", stmt.span))
+                continue
+            if len(self.state) >= self.limits.max_files:
+                self.diagnostics.append(_error("SPH006", f"the model holds more than {self.limits.max_files} files",
+                                               stmt.span))
+                continue
+            self.state[real] = "active"
+            parsed = self.read(target, stmt.span)
+            if parsed is None:
+                self.state[real] = "done"
+                continue
+            stack.append((parsed, self._imports(parsed)))
+
+    def _imports(self, file: ast.File) -> Iterator[tuple[str, ast.ImportStmt]]:
+        for stmt in file.imports:
+            for target in self.targets(file.path, stmt):
+                if not self.refuse_outside(target, stmt.target, stmt.span):
+                    yield target, stmt
+
+
+def _show(path: str) -> str:
+    """A path for messages: relative to the working directory when inside it."""
+    if not os.path.isabs(path):
+        return path
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def load_model(entry: str, *, root: str | None = None, limits: Limits = DEFAULT_LIMITS) -> LoadedModel:
+    """Load ``entry`` and everything it imports (never raises for bad input)."""
+    root = os.path.abspath(root) if root else find_project_root(entry)
+    return _Loader(entry, root, limits).run()

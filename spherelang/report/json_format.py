@@ -1,0 +1,62 @@
+"""``--format json`` for check and eval, exactly the shapes of LANGUAGE.md §7."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..diagnostics import Diagnostic
+from ..engine import Report
+from ..evaluate import Evaluation
+from ..evaluate.figures import Figures
+from .paths import display_path
+
+VERSION = 1
+
+
+def violation(d: Diagnostic) -> dict[str, Any]:
+    s = d.span
+    return {
+        "code": d.code,
+        "severity": d.severity.label,
+        "message": d.message,
+        "file": display_path(s.file),
+        "line": s.line,
+        "column": s.column,
+        "end_line": s.end_line,
+        "end_column": s.end_column,
+        "sphere": d.sphere,
+        "hint": d.hint,
+    }
+
+
+def report_object(report: Report) -> dict[str, Any]:
+    return {
+        "version": VERSION,
+        "summary": {"files": len(report.files), "errors": report.errors, "warnings": report.warnings,
+                    "infos": report.infos},
+        "violations": [violation(d) for d in report.violations],
+    }
+
+
+def _figures(f: Figures) -> dict[str, float | None]:
+    return f.as_dict()
+
+
+def evaluation_object(ev: Evaluation) -> dict[str, Any]:
+    spheres = []
+    for row in ev.spheres:
+        entry: dict[str, Any] = {"path": row.path, "layer": row.layer, **_figures(row.figures)}
+        if ev.scenario is not None:
+            entry["baseline"] = _figures(row.baseline) if row.baseline is not None else None
+        spheres.append(entry)
+    out: dict[str, Any] = {"version": VERSION, "scenario": ev.scenario, "spheres": spheres,
+                           "violations": [violation(d) for d in ev.violations]}
+    if ev.scenario is not None:
+        out["fixed"] = [violation(d) for d in ev.fixed]
+        out["introduced"] = [violation(d) for d in ev.introduced]
+    return out
+
+
+def dumps(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2)

@@ -1,0 +1,141 @@
+"""The human-readable forms: ruff-like diagnostics with a source snippet and a
+caret, and the evaluation table."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from ..diagnostics import Diagnostic, Severity
+from ..engine import Report
+from ..evaluate import Evaluation
+from ..evaluate.figures import FIGURES
+from ..syntax.source import decode
+from .paths import display_path
+
+Style = Callable[..., str]
+
+_SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def plain(text: str, **_: object) -> str:
+    return text
+
+
+class SourceCache:
+    """Source lines for snippets, read once per file; unreadable files give none."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, list[str] | None] = {}
+
+    def line(self, path: str, number: int) -> str | None:
+        if path not in self._lines:
+            self._lines[path] = self._read(path)
+        lines = self._lines[path]
+        if lines is None or not 1 <= number <= len(lines):
+            return None
+        return lines[number - 1]
+
+    @staticmethod
+    def _read(path: str) -> list[str] | None:
+        try:
+            with open(path, "rb") as fh:
+                return decode(fh.read()).split("\n")
+        except (OSError, ValueError, Exception):  # noqa: BLE001 - a snippet is optional
+            return None
+
+
+def diagnostic(d: Diagnostic, sources: SourceCache, style: Style = plain) -> str:
+    s = d.span
+    head = (style(f"{display_path(s.file)}:{s.line}:{s.column}:", bold=True) + " "
+            + style(d.code, fg=_SEVERITY_COLOUR[d.severity], bold=True) + " " + d.message)
+    out = [head]
+    source = sources.line(s.file, s.line)
+    if source is not None:
+        gutter = " " * len(str(s.line))
+        text = source.expandtabs(1)
+        end = s.end_column if s.end_line == s.line else len(text) + 1
+        width = max(1, min(end, len(text) + 1) - s.column)
+        out.append(style(f"{gutter} |", fg="blue"))
+        out.append(style(f"{s.line} |", fg="blue") + f" {text}")
+        out.append(style(f"{gutter} |", fg="blue") + " " + " " * (s.column - 1)
+                   + style("^" * width, fg=_SEVERITY_COLOUR[d.severity], bold=True))
+    if d.hint:
+        out.append(style("  = hint: ", fg="cyan", bold=True) + d.hint)
+    return "\n".join(out)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def summary(report: Report) -> str:
+    files = _plural(len(report.files), "file")
+    if not report.violations:
+        return f"All checks passed ({files} checked)."
+    parts = [_plural(report.errors, "error"), _plural(report.warnings, "warning"), _plural(report.infos, "info")]
+    return f"Found {parts[0]}, {parts[1]} and {parts[2]} in {files}."
+
+
+def report(rep: Report, style: Style = plain) -> str:
+    sources = SourceCache()
+    blocks = [diagnostic(d, sources, style) for d in rep.violations]
+    blocks.append(summary(rep))
+    return "\n\n".join(blocks) + "\n"
+
+
+def concise(rep: Report) -> str:
+    lines = [f"{display_path(d.span.file)}:{d.span.line}:{d.span.column}: {d.code} [{d.severity.label}] {d.message}"
+             for d in rep.violations]
+    return "\n".join(lines + [summary(rep)]) + "\n"
+
+
+# ------------------------------------------------------------------ evaluation
+
+
+def _fig(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def evaluation(ev: Evaluation, style: Style = plain) -> str:
+    header = ["sphere", "layer", *FIGURES]
+    rows: list[list[str]] = []
+    for row in ev.spheres:
+        name = "  " * row.depth + row.path.rsplit(".", 1)[-1]
+        cells = [name, row.layer]
+        for fig in FIGURES:
+            now = getattr(row.figures, fig)
+            if ev.scenario is None or row.baseline is None:
+                cells.append(_fig(now))
+            else:
+                before = getattr(row.baseline, fig)
+                cells.append(_fig(now) if _fig(before) == _fig(now) else f"{_fig(before)} → {_fig(now)}")
+        rows.append(cells)
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        first = [cells[0].ljust(widths[0]), cells[1].ljust(widths[1])]
+        rest = [c.rjust(w) for c, w in zip(cells[2:], widths[2:])]
+        return "  ".join(first + rest).rstrip()
+
+    title = f"scenario '{ev.scenario}' against the baseline" if ev.scenario else "baseline"
+    out = [style(title, bold=True), style(line(header), bold=True), *map(line, rows)]
+    if ev.scenario is not None:
+        for label, items in (("fixed", ev.fixed), ("introduced", ev.introduced)):
+            out.append("")
+            out.append(style(f"{label} ({len(items)}):", bold=True))
+            out.extend(f"  {d.code} {display_path(d.span.file)}:{d.span.line}: {d.message}" for d in items)
+    else:
+        counts = {sev: sum(1 for v in ev.violations if v.severity is sev) for sev in Severity}
+        out.append("")
+        out.append(f"{_plural(counts[Severity.ERROR], 'error')}, {_plural(counts[Severity.WARNING], 'warning')}, "
+                   f"{_plural(counts[Severity.INFO], 'info')} (see 'sphere check')")
+    return "\n".join(out) + "\n"
+
+
+def use_colour(stream_isatty: bool) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream_isatty

@@ -1,0 +1,297 @@
+"""The abstract syntax tree: attrs frozen classes, each carrying its span.
+
+The tree is deliberately *flat* where input controls depth: a file's spheres
+are one pre-order tuple linked by parent indices, and an expression is an arena
+of nodes whose children are indices. Equality, hashing and ``repr`` therefore
+never recurse, however deep a model nests.
+"""
+
+from __future__ import annotations
+
+from typing import Union
+
+import attrs
+
+from ..diagnostics import Severity, Span
+
+frozen = attrs.frozen(slots=True)
+
+
+@frozen
+class Name:
+    text: str
+    span: Span
+
+
+@frozen
+class Number:
+    """A numeric literal; ``text`` keeps it as written (``15_000_000``, ``1.5e9``)."""
+
+    value: float
+    text: str
+    span: Span
+
+
+@frozen
+class Quantity:
+    number: Number
+    unit: Name | None
+    span: Span
+
+    @property
+    def value(self) -> float:
+        return self.number.value
+
+    @property
+    def unit_text(self) -> str | None:
+        return self.unit.text if self.unit else None
+
+
+@frozen
+class Path:
+    """Dotted names: ``State.Government.Finance``."""
+
+    parts: tuple[Name, ...]
+    span: Span
+
+    @property
+    def text(self) -> str:
+        return ".".join(p.text for p in self.parts)
+
+
+@frozen
+class MemberRef:
+    """``from X.m``: a sphere path (absolute, or an ancestor's bare name) and a member."""
+
+    sphere: Path
+    member: Name
+    span: Span
+
+    @property
+    def text(self) -> str:
+        return f"{self.sphere.text}.{self.member.text}"
+
+
+# ------------------------------------------------------------------ members
+
+
+@frozen
+class PowerDecl:
+    name: Name
+    description: str | None
+    source: MemberRef | None
+    span: Span
+    kind = "power"
+
+
+@frozen
+class Requirement:
+    name: Name
+    amount: Quantity | None
+    span: Span
+
+
+@frozen
+class ResponsibilityDecl:
+    name: Name
+    description: str | None
+    requires: tuple[Requirement, ...]
+    shared: bool
+    span: Span
+    kind = "responsibility"
+
+
+@frozen
+class ResourceDecl:
+    name: Name
+    amount: Quantity
+    source: MemberRef | None
+    span: Span
+    kind = "resource"
+
+
+@frozen
+class IndicatorDecl:
+    """``r of N`` (``of_`` set) or ``x in lo..hi`` (``low``/``high`` set)."""
+
+    name: Name
+    value: Number
+    of_: Number | None
+    low: Number | None
+    high: Number | None
+    lower_is_better: bool
+    source: str | None
+    span: Span
+    kind = "indicator"
+
+    @property
+    def is_rank(self) -> bool:
+        return self.of_ is not None
+
+
+@frozen
+class ChannelDecl:
+    name: Name
+    strength: Number
+    description: str | None
+    span: Span
+    kind = "channel"
+
+
+@frozen
+class CapacityDecl:
+    value: Number
+    span: Span
+    kind = "capacity"
+
+
+@frozen
+class AllowDecl:
+    code: Name
+    reason: str | None
+    span: Span
+    kind = "allow"
+
+
+NamedMember = Union[PowerDecl, ResponsibilityDecl, ResourceDecl, IndicatorDecl, ChannelDecl]
+Member = Union[NamedMember, CapacityDecl, AllowDecl]
+
+
+@frozen
+class SphereDecl:
+    """One ``sphere`` block, without its children (see ``children``).
+
+    ``span`` covers the header (``sphere NAME : LAYER ... within PATH``), where
+    diagnostics about the sphere are reported; ``parent`` and ``children`` are
+    indices into the tuple that holds this declaration.
+    """
+
+    name: Name
+    layer: Name
+    title: str | None
+    within: Path | None
+    members: tuple[Member, ...]
+    span: Span
+    parent: int | None
+    children: tuple[int, ...]
+    depth: int
+
+
+# ------------------------------------------------------------------ expressions
+
+
+@frozen
+class ExprNode:
+    """One node of an expression arena.
+
+    ``kind`` is one of ``number string constant name attribute unary binary
+    call list listcomp gen``; ``value`` is the literal, name, attribute, operator,
+    function name or comprehension variable; ``children`` index earlier nodes.
+    For ``listcomp`` and ``gen`` the children are (iterable, element[, condition]).
+    """
+
+    kind: str
+    value: object
+    children: tuple[int, ...]
+    span: Span
+
+
+@frozen
+class Expr:
+    """An expression as an arena: children always precede parents; the root is last."""
+
+    nodes: tuple[ExprNode, ...]
+
+    @property
+    def root(self) -> int:
+        return len(self.nodes) - 1
+
+    @property
+    def span(self) -> Span:
+        return self.nodes[-1].span
+
+
+@frozen
+class Message:
+    """A ``message`` template: literal text and ``{expression}`` parts in order."""
+
+    parts: tuple[str | Expr, ...]
+    span: Span
+
+
+@frozen
+class RuleDecl:
+    code: Name
+    summary: str
+    severity: Severity | None
+    var: Name
+    collection: Name
+    where: Expr | None
+    require: Expr
+    message: Message | None
+    span: Span
+
+
+# ------------------------------------------------------------------ scenarios
+
+
+@frozen
+class ScenarioIn:
+    """``in PATH { members }``; ``spheres`` are added or replacing children,
+    flat like a file's, with ``parent is None`` for direct children of PATH."""
+
+    path: Path
+    members: tuple[Member, ...]
+    spheres: tuple[SphereDecl, ...]
+    span: Span
+
+
+@frozen
+class ScenarioRemove:
+    path: Path
+    span: Span
+
+
+@frozen
+class ScenarioDecl:
+    name: Name
+    title: str | None
+    changes: tuple[ScenarioIn | ScenarioRemove, ...]
+    span: Span
+
+
+# ------------------------------------------------------------------ files
+
+
+@frozen
+class ModelStmt:
+    title: str
+    span: Span
+
+
+@frozen
+class ImportStmt:
+    target: str
+    span: Span
+
+
+@frozen
+class LayersStmt:
+    names: tuple[Name, ...]
+    span: Span
+
+
+@frozen
+class File:
+    """One parsed ``.sphere`` file; ``spheres`` in pre-order."""
+
+    path: str
+    model: ModelStmt | None
+    imports: tuple[ImportStmt, ...]
+    layers: tuple[LayersStmt, ...]
+    spheres: tuple[SphereDecl, ...]
+    rules: tuple[RuleDecl, ...]
+    scenarios: tuple[ScenarioDecl, ...]
+
+    def top_level(self) -> tuple[SphereDecl, ...]:
+        return tuple(s for s in self.spheres if s.parent is None)

@@ -1,0 +1,313 @@
+"""The parser: the shipped Lark grammar, built once per process, LALR with a
+contextual lexer and the AST built inline during parsing.
+
+Lark's exceptions never leave this module: every failure becomes a
+:class:`ParseFailure` holding one SPH001 or SPH005 diagnostic with words a
+user understands (``expected a number``, never ``SIGNED_NUMBER``).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path as FsPath
+
+import attrs
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from ..diagnostics import Diagnostic, Severity, Span
+from ..errors import SphereSyntaxError
+from . import ast
+from .source import EncodingProblem, decode, prepare
+from .transform import CURRENT_FILE, SyntaxProblem, ToAst, flatten_expr, parse_embedded_expr
+
+#: Brackets of one kind may nest this deep; deeper input is one SPH001.
+MAX_NESTING = 1024
+
+KEYWORDS = frozenset(
+    """model import layers sphere within power responsibility requires shared resource from
+    indicator of in lower_is_better capacity channel strength allow rule error warning info for
+    where require message scenario remove true false null and or not if""".split()
+)
+
+_OPEN = {"LBRACE": "RBRACE", "LPAR": "RPAR", "LSQB": "RSQB"}
+_CLOSE = {v: k for k, v in _OPEN.items()}
+
+
+class ParseFailure(SphereSyntaxError):
+    """A file could not be parsed; ``diagnostic`` is its SPH001 or SPH005."""
+
+
+class _NestingTooDeep(Exception):
+    def __init__(self, token: Token) -> None:
+        self.token = token
+
+
+class _PostLex:
+    """Reserves keywords, ignores newlines inside () and [], and bounds nesting."""
+
+    always_accept = ("_NL",)
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        depth = {"LBRACE": 0, "LPAR": 0, "LSQB": 0}
+        inner = 0  # open ( and [ together: newlines inside them do not end a statement
+        previous = ""
+        for tok in stream:
+            kind = tok.type
+            if kind == "_NL":
+                if inner:
+                    continue
+            elif kind == "NAME":
+                if tok.value in KEYWORDS and previous != "DOT":
+                    tok = Token.new_borrow_pos(tok.value.upper(), tok.value, tok)
+            elif kind in _OPEN:
+                depth[kind] += 1
+                if depth[kind] > MAX_NESTING:
+                    raise _NestingTooDeep(tok)
+                if kind != "LBRACE":
+                    inner += 1
+            elif kind in _CLOSE:
+                opener = _CLOSE[kind]
+                if depth[opener]:
+                    depth[opener] -= 1
+                    if opener != "LBRACE":
+                        inner -= 1
+            previous = tok.type
+            yield tok
+
+
+def grammar_text() -> str:
+    """The grammar text (see :func:`grammar_path`)."""
+    return grammar_path().read_text(encoding="utf-8")
+
+
+def grammar_path() -> FsPath:
+    """The grammar file: inside the installed package (``spherelang.grammar``), or,
+    when running from a source checkout that shadows the install, ``grammar/``."""
+    try:
+        return FsPath(str(resources.files("spherelang.grammar").joinpath("sphere.lark")))
+    except ModuleNotFoundError:
+        return FsPath(__file__).resolve().parents[2] / "grammar" / "sphere.lark"
+
+
+@functools.cache
+def _parser() -> Lark:
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        postlex=_PostLex(),
+        transformer=ToAst(),
+        start=["start", "expr"],
+        maybe_placeholders=True,
+        propagate_positions=False,
+    )
+
+
+_lock = threading.Lock()
+
+
+def get_parser() -> Lark:
+    """The process-wide parser (built on first use, then reused)."""
+    with _lock:
+        return _parser()
+
+
+# ---------------------------------------------------------------- public entry points
+
+
+def parse_text(text: str, path: str = "<string>") -> ast.File:
+    """Parse decoded text; raise :class:`ParseFailure` on a syntax or encoding error."""
+    try:
+        text = prepare(text)
+    except EncodingProblem as exc:
+        raise ParseFailure(_encoding_diagnostic(exc, path)) from None
+    token = CURRENT_FILE.set(path)
+    expr_token = parse_embedded_expr.set(_embedded_expr)
+    try:
+        return get_parser().parse(text, start="start")  # type: ignore[no-any-return]
+    except (UnexpectedInput, SyntaxProblem, _NestingTooDeep) as exc:
+        raise ParseFailure(_syntax_diagnostic(exc, text, path)) from None
+    finally:
+        parse_embedded_expr.reset(expr_token)
+        CURRENT_FILE.reset(token)
+
+
+def parse_bytes(data: bytes, path: str) -> ast.File:
+    try:
+        text = decode(data)
+    except EncodingProblem as exc:
+        raise ParseFailure(_encoding_diagnostic(exc, path)) from None
+    return parse_text(text, path)
+
+
+def parse_expression(text: str, path: str = "<string>") -> ast.Expr:
+    """Parse a single rule expression (used for message templates and tests)."""
+    token = CURRENT_FILE.set(path)
+    try:
+        return _embedded_expr(text, 1, 1)
+    except (UnexpectedInput, SyntaxProblem, _NestingTooDeep) as exc:
+        raise ParseFailure(_syntax_diagnostic(exc, text, path)) from None
+    finally:
+        CURRENT_FILE.reset(token)
+
+
+def _embedded_expr(text: str, line: int, column: int) -> ast.Expr:
+    """Parse ``text`` as an expression whose first character sits at (line, column)."""
+    if "\n" in text:
+        raise SyntaxProblem("a message expression must stay on one line",
+                            Span(CURRENT_FILE.get(), line, column, line, column + 1))
+    padded = " " * (column - 1) + text
+    try:
+        expr = flatten_expr(get_parser().parse(padded, start="expr"))
+    except (UnexpectedInput, _NestingTooDeep) as exc:
+        inner = _syntax_diagnostic(exc, padded, CURRENT_FILE.get())
+        span = attrs.evolve(inner.span, line=line, end_line=line)
+        raise SyntaxProblem(inner.message + " (in a message expression)", span, inner.hint) from None
+    if line == 1:
+        return expr
+    nodes = tuple(attrs.evolve(n, span=attrs.evolve(n.span, line=line, end_line=line)) for n in expr.nodes)
+    return ast.Expr(nodes)
+
+
+# ---------------------------------------------------------------- diagnostics
+
+
+def _encoding_diagnostic(exc: EncodingProblem, path: str) -> Diagnostic:
+    span = Span(path, exc.line, exc.column, exc.line, exc.column + 1)
+    return Diagnostic("SPH005", Severity.ERROR, exc.message, span, hint=exc.hint)
+
+
+_WORDS = {
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "STRING": "a string",
+    "_NL": "a new line",
+    "$END": "the end of the file",
+    "COMP_OP": "a comparison",
+    "GT": "'>'",
+    "EQ": "'='",
+    "DOTDOT": "'..'",
+    "DOT": "'.'",
+    "COLON": "':'",
+    "COMMA": "','",
+    "_SEMI": "';'",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "PLUS": "'+'",
+    "MINUS": "'-'",
+    "STAR": "'*'",
+    "SLASH": "'/'",
+}
+
+
+def describe_terminal(name: str) -> str:
+    if name in _WORDS:
+        return _WORDS[name]
+    if name.lower() in KEYWORDS:
+        return f"'{name.lower()}'"
+    return name.lower().replace("_", " ")
+
+
+_GROUPS = (
+    ({"POWER", "RESPONSIBILITY", "RESOURCE", "INDICATOR", "CAPACITY", "CHANNEL", "ALLOW"},
+     "a member (power, responsibility, resource, indicator, capacity, channel, allow, sphere)", {"SPHERE"}),
+    ({"MODEL", "IMPORT", "LAYERS", "RULE", "SCENARIO"},
+     "a statement (model, import, layers, sphere, rule, scenario)", {"SPHERE"}),
+    ({"_NL", "_SEMI"}, "the end of the statement", set()),
+)
+
+
+def _expected_words(expected: set[str] | frozenset[str]) -> str:
+    expected = set(expected)
+    words: list[str] = []
+    for group, label, also in _GROUPS:
+        if len(expected & group) >= 2:
+            expected -= group | also
+            words.append(label)
+    words += sorted({describe_terminal(e) for e in expected}, key=lambda w: (not w.startswith("a "), w))
+    if not words:
+        return "something else"
+    if len(words) > 8:
+        words = words[:7] + ["another token"]
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _found(tok: Token) -> str:
+    if tok.type == "$END":
+        return "end of file"
+    if tok.type == "_NL":
+        return "end of line"
+    if tok.type == "NAME":
+        return f"name '{tok.value}'"
+    if tok.value in KEYWORDS and tok.type == tok.value.upper():
+        return f"keyword '{tok.value}'"
+    return f"'{tok.value}'"
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    line = text.count("\n") + 1
+    return line, len(text) - (text.rfind("\n") + 1) + 1
+
+
+def _syntax_diagnostic(exc: Exception, text: str, path: str) -> Diagnostic:
+    hint: str | None = None
+    if isinstance(exc, SyntaxProblem):
+        return Diagnostic("SPH001", Severity.ERROR, exc.message, exc.span, hint=exc.hint)
+    if isinstance(exc, _NestingTooDeep):
+        tok = exc.token
+        span = Span(path, tok.line, tok.column, tok.line, tok.column + 1)
+        return Diagnostic("SPH001", Severity.ERROR, f"nesting deeper than {MAX_NESTING} levels", span,
+                          hint="flatten the model: split deep chains into separate files joined with 'within'")
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        if tok.type == "$END":
+            line, column = _end_position(text)
+            span = Span(path, line, column, line, column)
+        else:
+            span = Span(path, tok.line, tok.column, tok.end_line or tok.line,
+                        tok.end_column or tok.column + max(1, len(tok.value)))
+        expected = _really_expected(exc)
+        message = f"unexpected {_found(tok)}; expected {_expected_words(expected)}"
+        if tok.type.lower() in KEYWORDS and "NAME" in exc.expected:
+            hint = f"'{tok.value}' is a keyword and cannot be used as a name"
+        elif tok.type == "$END" and "RBRACE" in exc.expected:
+            hint = "a '{' is never closed"
+        elif tok.type == "RBRACE" and not _has_open_brace(text, tok):
+            hint = "this '}' closes nothing"
+        return Diagnostic("SPH001", Severity.ERROR, message, span, hint=hint)
+    if isinstance(exc, UnexpectedCharacters):
+        char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else ""
+        span = Span(path, exc.line, exc.column, exc.line, exc.column + 1)
+        if char == '"':
+            return Diagnostic("SPH001", Severity.ERROR, "unterminated string", span,
+                              hint='close the string with \'"\' on the same line')
+        words = _expected_words(exc.allowed or set())
+        message = f"unexpected character {char!r}" + (f"; expected {words}" if words else "")
+        return Diagnostic("SPH001", Severity.ERROR, message, span, hint=hint)
+    line, column = _end_position(text)  # UnexpectedEOF and anything else lark may raise
+    return Diagnostic("SPH001", Severity.ERROR, "unexpected end of the file", Span(path, line, column, line, column))
+
+
+def _really_expected(exc: UnexpectedToken) -> set[str]:
+    """What the parser state accepts; the contextual lexer's own set includes
+    always-accepted newlines even where the grammar has no place for one."""
+    try:
+        return {t for t in exc.interactive_parser.choices() if t.isupper() or t == "$END"}
+    except Exception:  # noqa: BLE001 - lark internals vary; fall back to its own set
+        return set(exc.expected)
+
+
+def _has_open_brace(text: str, tok: Token) -> bool:
+    start = tok.start_pos if tok.start_pos is not None else 0
+    before = text[:start]
+    return before.count("{") > before.count("}")

@@ -62,12 +62,12 @@ def _style(enabled: bool) -> Any:
     return plain
 
 
-def _emit(text: str, output_file: str | None) -> None:
+def _emit(text: str, output_file: str | None, colour: bool = False) -> None:
     if output_file:
         with open(output_file, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=colour)
 
 
 def _build_config(select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
@@ -134,18 +134,24 @@ def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tup
     config = _build_config(select, ignore, fail_on, corridor_tolerance, elasticity_threshold, rule_budget)
     entries = find_entries(paths or (".",), config.exclude)
     report = check_entries(entries, config, scenario=scenario)
-    _emit(_render_report(report, fmt, output_file is None), output_file)
+    colour = output_file is None and fmt == "text" and _colour()
+    _emit(_render_report(report, fmt, colour), output_file, colour)
     sys.exit(1 if report.fails(config.fail_on) else 0)
 
 
-def _render_report(report: Any, fmt: str, to_terminal: bool) -> str:
+def _colour() -> bool:
+    from .report.text import use_colour
+
+    return use_colour(sys.stdout.isatty())
+
+
+def _render_report(report: Any, fmt: str, colour: bool) -> str:
     from .report import json_format, text
 
     if fmt == "json":
         return json_format.dumps(json_format.report_object(report)) + "\n"
     if fmt == "concise":
         return text.concise(report)
-    colour = to_terminal and text.use_colour(sys.stdout.isatty())
     return text.report(report, _style(colour))
 
 
@@ -168,7 +174,8 @@ def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None,
     if fmt == "json":
         click.echo(json_format.dumps(json_format.evaluation_object(result)))
     else:
-        click.echo(text.evaluation(result, _style(text.use_colour(sys.stdout.isatty()))), nl=False)
+        colour = _colour()
+        click.echo(text.evaluation(result, _style(colour)), nl=False, color=colour)
     sys.exit(1 if any(v.severity >= config.fail_on for v in result.violations) else 0)
 
 
@@ -219,6 +226,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 pass
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="sphere", standalone_mode=False)
+        sys.exit(0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

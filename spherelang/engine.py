@@ -86,10 +86,7 @@ def _stamp(findings: Iterable[Finding]) -> Iterable[Diagnostic]:
 
 
 def _user_rules(model: Model, config: Config) -> list[Diagnostic]:
-    try:  # TEMPORARY-GUARD until rulelang lands
-        from .rulelang import check_user_rules, run_python_rules
-    except ImportError:
-        return []
+    from .rulelang import check_user_rules, run_python_rules
 
     out = check_user_rules(model, builtin_codes=BUILTIN_CODES, budget=config.rule_budget)
     out.extend(run_python_rules(model, BUILTIN_CODES))

@@ -1,0 +1,54 @@
+"""Every case under tests/cases (and the shared public conformance cases) checks
+exactly as its ``// expect:`` comments say. A case is a file or a folder; names
+starting with '_' are helpers. Runs in process, the way `sphere check
+--fail-on info .` runs from inside the case's directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import attrs
+import pytest
+
+from spherelang.cli import find_entries
+from spherelang.config import Config
+from spherelang.diagnostics import Severity
+from spherelang.engine import check_entries
+
+from .expectations import mismatches
+
+HERE = Path(__file__).parent
+
+
+def _children(folder: Path) -> list[Path]:
+    return [e for e in sorted(folder.iterdir())
+            if not e.name.startswith("_") and (e.is_dir() or e.suffix == ".sphere")]
+
+
+def _cases() -> list[Path]:
+    """tests/cases/FAMILY/CASE and shared/conformance/cases/CASE."""
+    own = HERE / "cases"
+    found = [case for family in _children(own) if family.is_dir() for case in _children(family)] if own.is_dir() else []
+    shared = HERE.parent.parent / "shared" / "conformance" / "cases"
+    if shared.is_dir():
+        found += _children(shared)
+    return found
+
+
+CONFIG = attrs.evolve(Config(), fail_on=Severity.INFO)
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda p: str(p.relative_to(p.parents[1])))
+def test_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cwd = case if case.is_dir() else case.parent
+    monkeypatch.chdir(cwd)
+    target = "." if case.is_dir() else case.name
+    report = check_entries(find_entries([target]), CONFIG)
+    problems = mismatches(os.fspath(case), report.violations)
+    assert not problems, "\n".join(problems)
+    seen = set()
+    for v in report.violations:
+        key = (v.span, v.code, v.message)
+        assert key not in seen, f"reported twice: {v}"
+        seen.add(key)

@@ -1,0 +1,197 @@
+"""The command line: formats, exit statuses, usage errors, directories."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from spherelang.cli import main
+
+CLEAN = """\
+sphere Nation : political {
+  channel elections strength 0.6
+  power tax
+  resource revenue = 100 USD
+  responsibility collection requires tax, revenue
+}
+"""
+WARNING_ONLY = CLEAN.replace("  power tax\n", "  power tax\n  resource spare = 5 USD\n")
+ERROR = CLEAN.replace("requires tax, revenue", "requires tax, revenu")
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "sphere.toml").write_text("")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("text", "fail_on", "status"),
+    [
+        (CLEAN, None, 0),
+        (WARNING_ONLY, None, 0),
+        (WARNING_ONLY, "warning", 1),
+        (WARNING_ONLY, "error", 0),
+        (ERROR, None, 1),
+        ("sphere {", None, 1),
+    ],
+)
+def test_exit_status_matrix(project: Path, capsys: pytest.CaptureFixture[str], text: str, fail_on: str | None,
+                            status: int) -> None:
+    (project / "m.sphere").write_text(text)
+    args = ["check", "m.sphere"] + (["--fail-on", fail_on] if fail_on else [])
+    assert run(args, capsys)[0] == status
+
+
+def test_text_output_has_location_snippet_caret_hint_and_summary(project: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "m.sphere").write_text(ERROR)
+    status, out, _ = run(["check", "m.sphere"], capsys)
+    assert status == 1
+    assert ("m.sphere:5:3: REF001 unknown name 'revenu' in the requirements of "
+            "responsibility 'collection'") in out.splitlines()
+    assert "5 |   responsibility collection requires tax, revenu" in out
+    assert "  |   ^^^^^^^^^^^^^^" in out
+    assert "= hint: did you mean 'revenue'?" in out
+    assert out.rstrip().endswith("Found 1 error, 1 warning and 0 infos in 1 file.")
+    assert "\x1b[" not in out  # NO_COLOR
+
+
+def test_json_output_shape(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "m.sphere").write_text(ERROR)
+    status, out, _ = run(["check", "--format", "json", "m.sphere"], capsys)
+    data = json.loads(out)
+    assert status == 1
+    assert data["version"] == 1
+    assert data["summary"] == {"files": 1, "errors": 1, "warnings": 1, "infos": 0}
+    first = data["violations"][1]
+    assert list(first) == ["code", "severity", "message", "file", "line", "column", "end_line", "end_column",
+                           "sphere", "hint"]
+    assert (first["code"], first["file"], first["line"], first["column"]) == ("REF001", "m.sphere", 5, 3)
+    assert first["sphere"] == "Nation" and first["end_column"] == 49
+
+
+def test_select_and_ignore(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "m.sphere").write_text(ERROR)
+    codes = lambda out: {v["code"] for v in json.loads(out)["violations"]}  # noqa: E731
+    assert codes(run(["check", "--format", "json", "--select", "REF", "m.sphere"], capsys)[1]) == {"REF001"}
+    assert codes(run(["check", "--format", "json", "--ignore", "REF001", "m.sphere"], capsys)[1]) == {"BAL004"}
+    status, out, _ = run(["check", "--format", "json", "--ignore", "REF001,BAL", "m.sphere"], capsys)
+    assert (status, codes(out)) == (0, set())
+
+
+def test_directories_are_searched_and_shared_files_reported_once(project: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "nation.sphere").write_text(ERROR)
+    sub = project / "bodies"
+    sub.mkdir()
+    (sub / "a.sphere").write_text('import "../nation.sphere"\n')
+    (sub / "b.sphere").write_text('import "../nation.sphere"\n')
+    (sub / "notes.txt").write_text("sphere {")
+    status, out, _ = run(["check", "--format", "json", "."], capsys)
+    data = json.loads(out)
+    assert status == 1
+    assert [v["code"] for v in data["violations"]] == ["REF001", "BAL004"][::-1] or \
+        sorted(v["code"] for v in data["violations"]) == ["BAL004", "REF001"]
+    assert data["summary"]["files"] == 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "missing.sphere"],
+        ["check", "--format", "yaml", "m.sphere"],
+        ["check", "--fail-on", "fatal", "m.sphere"],
+        ["check", "--select", "BAL-1", "m.sphere"],
+        ["check", "--scenario", "nope", "m.sphere"],
+        ["eval", "m.sphere", "--scenario", "nope"],
+        ["explain", "XYZ999"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(project: Path, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    (project / "m.sphere").write_text(CLEAN)
+    status, out, err = run(args, capsys)
+    assert status == 2
+    assert "Traceback" not in out + err
+    assert err.strip()
+
+
+def test_unknown_scenario_lists_the_known_ones(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "m.sphere").write_text(CLEAN + 'scenario reform { in Nation { channel media strength 0.5 } }\n')
+    status, _, err = run(["eval", "m.sphere", "--scenario", "nope"], capsys)
+    assert status == 2 and "reform" in err
+
+
+def test_explain_prints_the_documentation(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(["explain", "bal003"], capsys)
+    assert status == 0
+    assert out.startswith("BAL003 (unfunded-mandate)")
+    assert "## Why it matters" in out and "## How to fix" in out
+
+
+def test_rules_lists_every_builtin_code(capsys: pytest.CaptureFixture[str]) -> None:
+    from spherelang.checks import CODES
+
+    status, out, _ = run(["rules"], capsys)
+    assert status == 0
+    assert [line.split()[0] for line in out.splitlines()][: len(CODES)] == list(CODES)
+
+
+def test_python_dash_m_and_version() -> None:
+    result = subprocess.run([sys.executable, "-m", "spherelang", "--version"], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 0 and "sphere" in result.stdout
+
+
+def test_internal_errors_are_reported_as_bugs(project: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import spherelang.engine
+
+    def boom(*_: object, **__: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(spherelang.engine, "check_entries", boom)
+    (project / "m.sphere").write_text(CLEAN)
+    status, out, err = run(["check", "m.sphere"], capsys)
+    assert status == 2 and "internal error" in err and "bug" in err and "Traceback" not in err
+
+
+def test_colour_on_request(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    (project / "m.sphere").write_text(ERROR)
+    _, out, _ = run(["check", "m.sphere"], capsys)
+    assert "\x1b[" in out
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, out, _ = run(["check", "m.sphere"], capsys)
+    assert "\x1b[" not in out
+
+
+def test_eval_json_shape(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = CLEAN.replace("  power tax\n", "  power tax\n  indicator rol = 51 of 101\n")
+    (project / "m.sphere").write_text(text + 'scenario reform {\n in Nation { indicator rol = 11 of 101 }\n}\n')
+    status, out, _ = run(["eval", "m.sphere", "--format", "json", "--scenario", "reform"], capsys)
+    data = json.loads(out)
+    assert status == 0
+    assert data["scenario"] == "reform"
+    (nation,) = data["spheres"]
+    assert nation["path"] == "Nation" and nation["capacity"] == pytest.approx(0.9)
+    assert nation["baseline"]["capacity"] == pytest.approx(0.5)
+    assert nation["ceiling"] is None and nation["elasticity"] == pytest.approx(0.6)
+    assert data["fixed"] == [] and data["introduced"] == []
+    assert os.path.basename(__file__)

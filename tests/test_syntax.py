@@ -1,0 +1,129 @@
+"""The parser: positions, tokens, readable syntax errors, depth and packaging."""
+
+from __future__ import annotations
+
+import pytest
+
+import spherelang
+from spherelang.syntax import ParseFailure, parse_bytes, parse_expression, parse_text
+from spherelang.syntax.parser import MAX_NESTING, get_parser, grammar_path
+
+MODEL = 'model "m"\nsphere Nation : political {\n  power tax "Collect taxes"\n  resource revenue = 15_000_000 KZT\n}\n'
+
+
+def error(text: str) -> spherelang.Diagnostic:
+    with pytest.raises(ParseFailure) as info:
+        parse_text(text, "t.sphere")
+    return info.value.diagnostic
+
+
+def test_members_carry_spans_in_code_points() -> None:
+    file = parse_text(MODEL, "m.sphere")
+    nation = file.spheres[0]
+    power, resource = nation.members
+    assert (nation.span.line, nation.span.column, nation.span.end_column) == (2, 1, 26)
+    assert (power.span.line, power.span.column, power.span.end_column) == (3, 3, 28)
+    assert resource.amount.value == 15_000_000 and resource.amount.number.text == "15_000_000"
+    assert resource.amount.unit_text == "KZT"
+    assert power.span.file == "m.sphere"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_bom_and_newlines_give_the_same_positions(newline: str, bom: bytes) -> None:
+    data = bom + MODEL.replace("\n", newline).encode()
+    file = parse_bytes(data, "m.sphere")
+    reference = parse_text(MODEL, "m.sphere")
+    assert file == reference
+
+
+def test_unicode_names_and_statements_separated_by_semicolons() -> None:
+    file = parse_text("sphere Минфин : political { power налог; resource бюджет = 5 тенге }", "u")
+    assert file.spheres[0].name.text == "Минфин"
+    assert [m.name.text for m in file.spheres[0].members] == ["налог", "бюджет"]
+
+
+def test_numbers_as_written() -> None:
+    file = parse_text("sphere A : b {\n indicator x = -0.3 in -2.5..2.5\n resource r = 1.5e9 USD\n}", "n")
+    ind, res = file.spheres[0].members
+    assert (ind.value.value, ind.low.value, ind.high.value) == (-0.3, -2.5, 2.5)
+    assert res.amount.value == 1.5e9 and res.amount.number.text == "1.5e9"
+
+
+def test_keyword_cannot_be_a_name_but_can_follow_a_dot() -> None:
+    d = error("sphere A : b { power sphere }")
+    assert d.code == "SPH001" and "keyword 'sphere'" in d.message and d.hint
+    expr = parse_expression("p.sphere.layer")
+    assert [n.value for n in expr.nodes] == ["p", "sphere", "layer"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        ("sphere Nation : political {\n  sphere { }\n}", 2, 10, "expected a name"),
+        ("sphere A : b {\n power x from y\n}", 2, 16, "expected '.'"),
+        ("sphere A : b { resource x = }", 1, 29, "expected a number"),
+        ("sphere A : b {", 1, 15, "'}'"),
+        ('sphere A : b { power x "unterminated }', 1, 24, "unterminated string"),
+        ("sphere A : b { ^ }", 1, 16, "unexpected character '^'"),
+    ],
+)
+def test_syntax_errors_point_at_the_token_in_words(text: str, line: int, column: int, words: str) -> None:
+    d = error(text)
+    assert (d.code, d.span.line, d.span.column) == ("SPH001", line, column)
+    assert words in d.message
+    for internal in ("__ANON", "NAME", "NUMBER", "RBRACE", "_NL"):
+        assert internal not in d.message
+
+
+def test_model_must_come_first_and_once() -> None:
+    assert "first" in error('sphere A : b { }\nmodel "x"').message
+    assert "at most one" in error('model "x"\nmodel "y"').message
+
+
+def test_rule_structure_is_checked() -> None:
+    assert "require" in error('rule R1 "s" {\n for s in spheres\n}').message
+    d = error('rule R1 "s" {\n for s in spheres\n require true\n message "{s.name"\n}')
+    assert d.span.line == 4 and "unclosed" in d.message
+
+
+def test_message_expressions_are_parsed_with_file_positions() -> None:
+    file = parse_text('rule R1 "s" {\n for s in spheres\n require true\n message "at {s.path}!"\n}', "r")
+    parts = file.rules[0].message.parts
+    assert parts[0] == "at " and parts[2] == "!"
+    assert parts[1].span.line == 4 and parts[1].span.column == 15
+
+
+def test_encoding_errors_are_sph005_at_the_byte() -> None:
+    with pytest.raises(ParseFailure) as info:
+        parse_bytes(b"sphere A : b {\n  power t\xe9x\n}", "e")
+    d = info.value.diagnostic
+    assert (d.code, d.span.line, d.span.column) == ("SPH005", 2, 10)
+    with pytest.raises(ParseFailure) as info:
+        parse_bytes(b"sphere A : b {\x00}", "e")
+    assert info.value.diagnostic.code == "SPH005" and info.value.diagnostic.span.column == 15
+
+
+def test_spheres_nested_a_thousand_deep_are_flat_in_the_ast() -> None:
+    depth = 1000
+    text = "".join(f"sphere S{i} : body {{\n" for i in range(depth)) + "}\n" * depth
+    file = parse_text(text, "deep")
+    assert len(file.spheres) == depth and file.spheres[-1].depth == depth - 1
+    assert file == parse_text(text, "deep")  # equality does not recurse
+    assert "S999" in repr(file)
+
+
+def test_deeper_nesting_is_one_clear_error() -> None:
+    depth = MAX_NESTING + 1
+    d = error("".join(f"sphere S{i} : body {{\n" for i in range(depth)))
+    assert d.code == "SPH001" and "nesting deeper" in d.message
+
+
+def test_expressions_nested_a_thousand_deep() -> None:
+    expr = parse_expression("(" * 1000 + "1" + ")" * 1000 + " > 0 and " + "not " * 1000 + "true")
+    assert expr.nodes[-1].kind == "binary" and expr.nodes[-1].value == "and"
+    assert len(expr.nodes) == 1 + 1 + 1 + 1000 + 1 + 1
+
+
+def test_parser_is_built_once() -> None:
+    assert get_parser() is get_parser()

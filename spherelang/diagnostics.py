@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import NamedTuple
 
 import attrs
 
@@ -26,11 +27,12 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
 
 
-@attrs.frozen(order=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A region of a source file; lines and columns count from 1 in code points.
 
     ``end_column`` is one past the last character, as in the JSON output.
+    A named tuple rather than an attrs class: there is one per token of every
+    model, and tuples are the cheapest immutable, ordered, hashable record.
     """
 
     file: str

@@ -158,7 +158,11 @@ def _allocations(model: Model) -> dict[tuple[int, str], list[Span]]:
 
 
 def num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() and abs(value) < 1e16 else f"{value:g}"
+    """An amount for a message: ``120``, ``2.5``, ``6e9``, ``1.25e10``."""
+    if float(value).is_integer() and abs(value) < 1e6:
+        return str(int(value))
+    text = f"{value:.6g}"
+    return text.replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
 
 
 def _u(unit: str | None) -> str:

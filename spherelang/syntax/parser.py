@@ -165,11 +165,11 @@ def _embedded_expr(text: str, line: int, column: int) -> ast.Expr:
         expr = flatten_expr(get_parser().parse(padded, start="expr"))
     except (UnexpectedInput, _NestingTooDeep) as exc:
         inner = _syntax_diagnostic(exc, padded, CURRENT_FILE.get())
-        span = attrs.evolve(inner.span, line=line, end_line=line)
+        span = inner.span._replace(line=line, end_line=line)
         raise SyntaxProblem(inner.message + " (in a message expression)", span, inner.hint) from None
     if line == 1:
         return expr
-    nodes = tuple(attrs.evolve(n, span=attrs.evolve(n.span, line=line, end_line=line)) for n in expr.nodes)
+    nodes = tuple(attrs.evolve(n, span=n.span._replace(line=line, end_line=line)) for n in expr.nodes)
     return ast.Expr(nodes)
 
 

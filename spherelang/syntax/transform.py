@@ -41,12 +41,22 @@ def tok_span(tok: Token) -> Span:
 def span_of(item: Any) -> Span:
     if isinstance(item, Token):
         return tok_span(item)
-    return item.span
+    return item.span  # type: ignore[no-any-return]
 
 
 def span_over(items: Sequence[Any]) -> Span:
-    present = [i for i in items if i is not None]
-    return span_of(present[0]).to(span_of(present[-1]))
+    """From the first present item to the last (optional parts may be None)."""
+    first = next(i for i in items if i is not None)
+    last = next(i for i in reversed(items) if i is not None)
+    if isinstance(first, Token):
+        line, column = first.line, first.column
+    else:
+        line, column = first.span.line, first.span.column
+    if isinstance(last, Token):
+        end_line, end_column = last.end_line, last.end_column
+    else:
+        end_line, end_column = last.span.end_line, last.span.end_column
+    return Span(CURRENT_FILE.get(), line, column, end_line, end_column)
 
 
 def unescape(raw: str) -> str:

@@ -28,7 +28,7 @@ from .errors import SphereError, SphereSyntaxError, SphereUsageError
 
 if TYPE_CHECKING:
     from .engine import Report
-    from .evaluate import Evaluation
+    from .evaluator import Evaluation
     from .model import Model
     from .syntax.ast import File
 
@@ -95,7 +95,7 @@ def check(model: Model | str | os.PathLike[str], *, select: Iterable[str] | str 
     ``elasticity_threshold``, ``rule_budget``, ``severity``, ``fail_on``.
     """
     from .engine import Report, check_model, load as _load, model_files, sort_and_dedupe
-    from .evaluate import apply_scenario
+    from .evaluator import apply_scenario
 
     cfg = _config(config, select, ignore, options)
     resolved = _load(model, cfg) if isinstance(model, (str, os.PathLike)) else model
@@ -109,7 +109,7 @@ def evaluate(model: Model | str | os.PathLike[str], scenario: str | None = None,
     """Figures per sphere (capacity, ceiling, effective, headroom, elasticity) and
     violations; with ``scenario``, baseline and scenario side by side."""
     from .engine import load as _load
-    from .evaluate import evaluate as _evaluate
+    from .evaluator import evaluate as _evaluate
 
     cfg = _config(config, None, None, options)
     resolved = _load(model, cfg) if isinstance(model, (str, os.PathLike)) else model

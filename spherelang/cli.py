@@ -166,7 +166,7 @@ def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None,
                  elasticity_threshold: float | None, rule_budget: int | None) -> None:
     """Evaluate a model: capacity, ceiling, effective, headroom and elasticity per sphere."""
     from .engine import load
-    from .evaluate import evaluate
+    from .evaluator import evaluate
     from .report import json_format, text
 
     config = _build_config((), (), fail_on, corridor_tolerance, elasticity_threshold, rule_budget)

@@ -70,7 +70,7 @@ def raw_findings(model: Model, config: Config) -> list[Diagnostic]:
     suppression and selection."""
     if model.broken:
         return list(model.loading)
-    from .evaluate import scenario_findings
+    from .evaluator import scenario_findings
 
     out = list(model.loading)
     out.extend(_stamp(run_checks(model, context(config))))
@@ -132,7 +132,7 @@ def model_files(model: Model) -> list[str]:
 
 def check_entries(entries: Sequence[str], config: Config = DEFAULT_CONFIG, scenario: str | None = None) -> Report:
     """Check each entry file as the root of its own model; merge the results."""
-    from .evaluate import apply_scenario
+    from .evaluator import apply_scenario
 
     found: list[Diagnostic] = []
     files: dict[str, None] = {}

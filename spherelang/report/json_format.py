@@ -7,8 +7,8 @@ from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..engine import Report
-from ..evaluate import Evaluation
-from ..evaluate.figures import Figures
+from ..evaluator import Evaluation
+from ..evaluator.figures import Figures
 from .paths import display_path
 
 VERSION = 1

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from ..diagnostics import Diagnostic, Severity
 from ..engine import Report
-from ..evaluate import Evaluation
-from ..evaluate.figures import FIGURES
+from ..evaluator import Evaluation
+from ..evaluator.figures import FIGURES
 from ..syntax.source import decode
 from .paths import display_path
 

@@ -1,0 +1,123 @@
+"""The Python API: parse, load, check, evaluate, and the documented exceptions."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+import spherelang
+from spherelang import Severity, SphereSyntaxError, SphereUsageError
+
+MODEL = """\
+sphere Nation : political {
+  channel elections strength 0.6
+  indicator rule_of_law = 121 of 209 "WGI 2019"
+  power tax
+  resource revenue = 100 USD
+  responsibility collection requires tax, revenue 40 USD
+
+  sphere Customs : operational {
+    indicator clearance = 2 in 0..10 lower_is_better
+    power tax
+    resource share = 50 USD from Nation.revenue
+    responsibility clearing requires tax, share
+  }
+}
+"""
+
+
+@pytest.fixture
+def model_path(tmp_path: Path) -> Path:
+    (tmp_path / "sphere.toml").write_text("")
+    path = tmp_path / "m.sphere"
+    path.write_text(MODEL)
+    return path
+
+
+def test_parse_returns_the_ast_and_raises_only_syntax_errors() -> None:
+    file = spherelang.parse(MODEL, path="m.sphere")
+    assert [s.name.text for s in file.spheres] == ["Nation", "Customs"]
+    with pytest.raises(SphereSyntaxError) as info:
+        spherelang.parse("sphere Nation {", path="bad.sphere")
+    d = info.value.diagnostic
+    assert (d.code, d.span.file, d.span.line, d.span.column) == ("SPH001", "bad.sphere", 1, 15)
+    assert isinstance(info.value, spherelang.SphereError)
+
+
+def test_load_resolves_the_tree_and_figures(model_path: Path) -> None:
+    model = spherelang.load(model_path)
+    nation, customs = model.spheres
+    assert customs.path == "Nation.Customs" and customs.parent == nation.index
+    assert nation.capacity == pytest.approx((209 - 121) / 208)
+    assert customs.capacity == pytest.approx(0.8)
+    assert customs.ceiling == pytest.approx(nation.capacity)
+    assert customs.effective == pytest.approx(nation.capacity)
+    assert customs.headroom == pytest.approx(nation.capacity - 0.8)
+    assert nation.elasticity == pytest.approx(0.6) and customs.elasticity is None
+    revenue = nation.resources[0]
+    assert (revenue.allocated, revenue.required, revenue.available) == (50, 40, 50)
+
+
+def test_check_reports_diagnostics_with_every_field(model_path: Path) -> None:
+    report = spherelang.check(model_path)
+    (cor,) = report.violations
+    assert cor.code == "COR001" and cor.severity is Severity.INFO
+    assert (cor.span.line, cor.span.column) == (8, 3)
+    assert cor.sphere == "Nation.Customs" and cor.hint and cor.related
+    assert not report.fails() and report.fails(Severity.INFO)
+    assert report.infos == 1 and report.errors == 0
+
+
+def test_check_select_ignore_and_options(model_path: Path) -> None:
+    assert len(spherelang.check(model_path, ignore=["COR"])) == 0
+    assert len(spherelang.check(model_path, select="BAL")) == 0
+    assert len(spherelang.check(model_path, corridor_tolerance=0.6)) == 0
+    report = spherelang.check(model_path, severity={"COR001": Severity.ERROR})
+    assert report.errors == 1
+    with pytest.raises(SphereUsageError):
+        spherelang.check(model_path, no_such_option=1)
+
+
+def test_check_accepts_a_loaded_model_and_a_path_alike(model_path: Path) -> None:
+    assert spherelang.check(spherelang.load(model_path)).violations == spherelang.check(str(model_path)).violations
+
+
+def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(SphereUsageError):
+        spherelang.load(tmp_path / "nope.sphere")
+
+
+def test_bad_content_never_raises(tmp_path: Path) -> None:
+    path = tmp_path / "bad.sphere"
+    path.write_bytes(b"sphere \xff {")
+    report = spherelang.check(path)
+    assert [v.code for v in report.violations] == ["SPH005"]
+
+
+def test_evaluate_with_a_scenario(model_path: Path) -> None:
+    model_path.write_text(MODEL + 'scenario reform {\n  in Nation { indicator rule_of_law = 1 of 209 }\n}\n')
+    result = spherelang.evaluate(model_path, scenario="reform")
+    customs = result.sphere("Nation.Customs")
+    assert customs is not None
+    assert customs.ceiling == pytest.approx(1.0) and customs.baseline.ceiling == pytest.approx(88 / 208)
+    assert [v.code for v in result.fixed] == ["COR001"] and result.introduced == ()
+    with pytest.raises(SphereUsageError, match="reform"):
+        spherelang.evaluate(model_path, scenario="nope")
+
+
+def test_threads_share_the_parser_safely(model_path: Path) -> None:
+    expected = spherelang.check(model_path).violations
+    results: list[object] = []
+
+    def work() -> None:
+        for _ in range(5):
+            results.append(spherelang.check(model_path).violations)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 40 and all(r == expected for r in results)

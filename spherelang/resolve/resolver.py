@@ -388,7 +388,7 @@ class _Resolver:
             self.drawn.add(key)
             source = self.scopes[link.sphere].members[link.name]
             if decl.amount.unit_text != source.amount.unit_text:
-                self.fact("UNIT001", f"resource '{decl.name.text}' is {_unit(decl.amount.unit_text)} but its source "
+                self.fact("UNIT001", f"resource '{decl.name.text}' is {_unit(decl.amount.unit_text)}, but its source "
                           f"'{self.scopes[link.sphere].path}.{link.name}' is {_unit(source.amount.unit_text)}",
                           decl.span, scope.path, related=(source.span,), subject=decl.name.text,
                           hint="allocations are counted in the unit of their source; use the same unit")
@@ -533,7 +533,7 @@ class _Resolver:
 
 
 def _unit(unit: str | None) -> str:
-    return f"in {unit}" if unit else "without a unit"
+    return f"counted in {unit}" if unit else "counted without a unit"
 
 
 def _mean(values: Iterable[float | None]) -> float | None:

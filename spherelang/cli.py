@@ -71,10 +71,16 @@ def _emit(text: str, output_file: str | None, colour: bool = False) -> None:
 
 
 def _build_config(select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
-                  tolerance: float | None, threshold: float | None, budget: int | None) -> Config:
+                  tolerance: float | None, threshold: float | None, budget: int | None,
+                  config_file: str | None = None, start: str = ".") -> Config:
+    """The configuration file (``--config``, else the nearest one above ``start``),
+    overridden by command-line options."""
     from .config import DEFAULT_CONFIG, parse_codes
     from .diagnostics import Severity
+    from .settings import find_config, read_config
 
+    path = config_file or find_config(start)
+    base = read_config(path) if path else DEFAULT_CONFIG
     changes: dict[str, Any] = {}
     if select:
         changes["select"] = parse_codes(",".join(select), "--select")
@@ -90,10 +96,12 @@ def _build_config(select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str
         changes["rule_budget"] = budget
     import attrs
 
-    return attrs.evolve(DEFAULT_CONFIG, **changes)
+    return attrs.evolve(base, **changes)
 
 
 _threshold_options = [
+    click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), default=None,
+                 help="A sphere.toml or pyproject.toml to use instead of the nearest one."),
     click.option("--corridor-tolerance", type=click.FloatRange(min=0), default=None,
                  help="How far capacity may exceed its ceiling before COR001 (default 0.05)."),
     click.option("--elasticity-threshold", type=click.FloatRange(0, 1), default=None,
@@ -126,12 +134,13 @@ def cli() -> None:
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
 @_with_thresholds
 def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
-          scenario: str | None, output_file: str | None, corridor_tolerance: float | None,
+          scenario: str | None, output_file: str | None, config_file: str | None, corridor_tolerance: float | None,
           elasticity_threshold: float | None, rule_budget: int | None) -> None:
     """Check models: every file named, and every *.sphere file under a directory."""
     from .engine import check_entries
 
-    config = _build_config(select, ignore, fail_on, corridor_tolerance, elasticity_threshold, rule_budget)
+    config = _build_config(select, ignore, fail_on, corridor_tolerance, elasticity_threshold, rule_budget,
+                           config_file, paths[0] if paths else ".")
     entries = find_entries(paths or (".",), config.exclude)
     report = check_entries(entries, config, scenario=scenario)
     colour = output_file is None and fmt == "text" and _colour()
@@ -162,14 +171,15 @@ def _render_report(report: Any, fmt: str, colour: bool) -> str:
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 when a violation reaches this severity (default: error).")
 @_with_thresholds
-def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None, corridor_tolerance: float | None,
-                 elasticity_threshold: float | None, rule_budget: int | None) -> None:
+def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None, config_file: str | None,
+                 corridor_tolerance: float | None, elasticity_threshold: float | None,
+                 rule_budget: int | None) -> None:
     """Evaluate a model: capacity, ceiling, effective, headroom and elasticity per sphere."""
     from .engine import load
     from .evaluator import evaluate
     from .report import json_format, text
 
-    config = _build_config((), (), fail_on, corridor_tolerance, elasticity_threshold, rule_budget)
+    config = _build_config((), (), fail_on, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file)
     result = evaluate(load(file, config), scenario, config)
     if fmt == "json":
         click.echo(json_format.dumps(json_format.evaluation_object(result)))

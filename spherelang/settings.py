@@ -1,0 +1,130 @@
+"""Configuration files: ``sphere.toml`` (keys at top level) or ``pyproject.toml``
+(``[tool.spherelang]``), the nearest one above the checked path, or ``--config``.
+
+Keys: ``select``, ``ignore`` (lists of codes or prefixes), ``fail-on``,
+``exclude`` (globs), ``corridor-tolerance``, ``elasticity-threshold``,
+``rule-budget``, ``max-file-size`` (bytes), and a ``severity`` table mapping a
+code to ``error``/``warning``/``info``. An unknown key or a bad value is a
+:class:`SphereUsageError` naming it (the CLI exits 2).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from .config import Config, parse_codes
+from .diagnostics import Severity
+from .errors import SphereUsageError
+
+
+def find_config(start: str) -> str | None:
+    """The nearest ``sphere.toml``, or ``pyproject.toml`` with ``[tool.spherelang]``,
+    in ``start`` (a file's directory) or above it."""
+    here = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
+    while True:
+        candidate = os.path.join(here, "sphere.toml")
+        if os.path.isfile(candidate):
+            return candidate
+        candidate = os.path.join(here, "pyproject.toml")
+        if os.path.isfile(candidate) and _table(_read(candidate), candidate) is not None:
+            return candidate
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def _read(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SphereUsageError(f"{path}: cannot read the configuration: {exc}") from None
+
+
+def _table(data: dict[str, Any], path: str) -> dict[str, Any] | None:
+    if os.path.basename(path) == "pyproject.toml":
+        table = data.get("tool", {}).get("spherelang")
+        return table if isinstance(table, dict) else None
+    return data
+
+
+def _number(lo: float, hi: float | None = None) -> Callable[[str, Any], float]:
+    def convert(key: str, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < lo or (hi is not None and value > hi):
+            bound = f"from {lo} to {hi}" if hi is not None else f"of at least {lo}"
+            raise SphereUsageError(f"'{key}' must be a number {bound}, not {value!r}")
+        return float(value)
+
+    return convert
+
+
+def _integer(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SphereUsageError(f"'{key}' must be a whole number of at least 1, not {value!r}")
+    return value
+
+
+def _codes(key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise SphereUsageError(f"'{key}' must be a list of codes, like [\"BAL\", \"NEST002\"]")
+    return parse_codes(value, key)
+
+
+def _severity(key: str, value: Any) -> Severity:
+    if not isinstance(value, str):
+        raise SphereUsageError(f"'{key}' must be one of error, warning, info")
+    try:
+        return Severity.parse(value)
+    except ValueError:
+        raise SphereUsageError(f"'{key}' must be one of error, warning, info, not {value!r}") from None
+
+
+def _globs(key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SphereUsageError(f"'{key}' must be a list of glob patterns")
+    return tuple(value)
+
+
+def _severities(key: str, value: Any) -> dict[str, Severity]:
+    if not isinstance(value, dict):
+        raise SphereUsageError(f"'{key}' must be a table mapping codes to error, warning or info")
+    return {parse_codes([code], key)[0]: _severity(f"{key}.{code}", sev) for code, sev in value.items()}
+
+
+_KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
+    "select": ("select", _codes),
+    "ignore": ("ignore", _codes),
+    "fail-on": ("fail_on", _severity),
+    "exclude": ("exclude", _globs),
+    "severity": ("severity", _severities),
+    "corridor-tolerance": ("corridor_tolerance", _number(0)),
+    "elasticity-threshold": ("elasticity_threshold", _number(0, 1)),
+    "rule-budget": ("rule_budget", _integer),
+    "max-file-size": ("limits", _integer),
+}
+
+
+def read_config(path: str, base: Config | None = None) -> Config:
+    """The configuration in ``path`` applied over ``base``."""
+    data = _read(path)
+    table = _table(data, path)
+    if table is None:
+        raise SphereUsageError(f"{path}: no [tool.spherelang] table")
+    config = base or Config()
+    changes: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            known = ", ".join(sorted(_KEYS))
+            raise SphereUsageError(f"{path}: unknown key '{key}' (known keys: {known})")
+        field, convert = _KEYS[key]
+        converted = convert(key, value)
+        if field == "limits":
+            converted = attrs.evolve(config.limits, max_file_bytes=converted)
+        changes[field] = converted
+    return attrs.evolve(config, **changes)

@@ -45,3 +45,9 @@ def _file_codes(entry: str) -> list[CodeInfo]:
 
 def _blank(code: str) -> CodeInfo:
     return CodeInfo(code, code.lower(), Severity.ERROR, "", "user", "", None, origin="file")
+
+
+def user_rule_info(rule: tuple[str, str, Severity]) -> CodeInfo:
+    """A `rule` block's code as a catalogue entry (for SARIF and `sphere rules`)."""
+    code, summary, severity = rule
+    return CodeInfo(code, code.lower(), severity, summary, "user", summary, None, origin="file")

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .config import Config
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox"})
-FORMATS = ("text", "concise", "json")
+FORMATS = ("text", "concise", "json", "sarif", "github", "junit")
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -132,10 +132,11 @@ def cli() -> None:
               help="Exit 1 when a violation reaches this severity (default: error).")
 @click.option("--scenario", metavar="NAME", default=None, help="Check the model with this scenario applied.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
+@click.option("--statistics", is_flag=True, help="Print the number of violations per code instead of each one.")
 @_with_thresholds
 def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
-          scenario: str | None, output_file: str | None, config_file: str | None, corridor_tolerance: float | None,
-          elasticity_threshold: float | None, rule_budget: int | None) -> None:
+          scenario: str | None, output_file: str | None, statistics: bool, config_file: str | None,
+          corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None) -> None:
     """Check models: every file named, and every *.sphere file under a directory."""
     from .engine import check_entries
 
@@ -144,7 +145,12 @@ def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tup
     entries = find_entries(paths or (".",), config.exclude)
     report = check_entries(entries, config, scenario=scenario)
     colour = output_file is None and fmt == "text" and _colour()
-    _emit(_render_report(report, fmt, colour), output_file, colour)
+    if statistics:
+        from .report.text import statistics as render_statistics
+
+        _emit(render_statistics(report, fmt), output_file)
+    else:
+        _emit(_render_report(report, fmt, colour), output_file, colour)
     sys.exit(1 if report.fails(config.fail_on) else 0)
 
 
@@ -161,6 +167,20 @@ def _render_report(report: Any, fmt: str, colour: bool) -> str:
         return json_format.dumps(json_format.report_object(report)) + "\n"
     if fmt == "concise":
         return text.concise(report)
+    if fmt == "sarif":
+        from .catalog import all_codes, user_rule_info
+        from .report.sarif import sarif_object
+
+        codes = {**all_codes(), **{i.code: i for i in map(user_rule_info, report.user_rules)}}
+        return json_format.dumps(sarif_object(report, codes)) + "\n"
+    if fmt == "github":
+        from .report import github
+
+        return github.render(report)
+    if fmt == "junit":
+        from .report import junit
+
+        return junit.render(report)
     return text.report(report, _style(colour))
 
 

@@ -28,6 +28,8 @@ class Report:
 
     violations: tuple[Diagnostic, ...]
     files: tuple[str, ...] = ()
+    #: Codes declared by the models' own `rule` blocks: (code, summary, severity).
+    user_rules: tuple[tuple[str, str, Severity], ...] = ()
 
     def count(self, severity: Severity) -> int:
         return sum(1 for v in self.violations if v.severity is severity)
@@ -172,6 +174,7 @@ def check_entries(entries: Sequence[str], config: Config = DEFAULT_CONFIG, scena
 
     found: list[Diagnostic] = []
     files: dict[str, None] = {}
+    user_rules: dict[str, tuple[str, str, Severity]] = {}
     applied = False
     with paused_gc():
         for entry in entries:
@@ -181,9 +184,11 @@ def check_entries(entries: Sequence[str], config: Config = DEFAULT_CONFIG, scena
                 applied = True
             found.extend(check_model(model, config))
             files.update(dict.fromkeys(os.path.realpath(f) for f in model_files(model)))
+            for rule in model.rules:
+                user_rules.setdefault(rule.code.text, (rule.code.text, rule.summary, rule.severity or Severity.ERROR))
     if scenario is not None and not applied:
         raise SphereUsageError(f"unknown scenario '{scenario}': no model checked declares it")
-    return Report(sort_and_dedupe(found), tuple(files))
+    return Report(sort_and_dedupe(found), tuple(files), tuple(user_rules.values()))
 
 
 def _declares(model: Model, scenario: str) -> bool:

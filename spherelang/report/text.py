@@ -139,3 +139,18 @@ def use_colour(stream_isatty: bool) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return stream_isatty
+
+
+def statistics(rep: Report, fmt: str = "text") -> str:
+    """Violations counted per code, most frequent first (``--statistics``)."""
+    import json
+    from collections import Counter
+
+    counts = Counter(d.code for d in rep.violations)
+    severity = {d.code: d.severity for d in rep.violations}
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if fmt == "json":
+        return json.dumps([{"code": c, "count": n, "severity": severity[c].label} for c, n in rows], indent=2) + "\n"
+    width = max((len(str(n)) for _, n in rows), default=1)
+    lines = [f"{n:>{width}}  {c:<8} [{severity[c].label}]" for c, n in rows]
+    return "\n".join(lines + [summary(rep)]) + "\n"

@@ -79,6 +79,7 @@ class _Resolver:
         self.allocations: dict[tuple[int, str], list[Span]] = defaultdict(list)
         self.required: dict[tuple[int, str], float] = defaultdict(float)
         self.drawn: set[tuple[int, str]] = set()
+        self._paths_by_name: dict[str, list[str]] | None = None
 
     def fact(self, code: str, message: str, span: Span, sphere: str | None = None, *,
              hint: str | None = None, related: Sequence[Span] = (), subject: str | None = None) -> None:
@@ -256,8 +257,7 @@ class _Resolver:
         target = self.find_sphere(scope, ref.sphere)
         common = {"explicit": True, "written": ref.text, "span": ref.span}
         if target is None:
-            pool = [a.node.decl.name.text for a in self.ancestors(scope)] + list(self.by_path)[:2000]
-            return Link(LinkStatus.UNKNOWN, hint=did_you_mean(ref.sphere.text, pool), found_kind="sphere", **common)
+            return Link(LinkStatus.UNKNOWN, hint=self.sphere_hint(scope, ref.sphere), found_kind="sphere", **common)
         if not any(a is target for a in self.ancestors(scope)):
             return Link(LinkStatus.NOT_ANCESTOR, sphere=target.index, name=ref.member.text, **common)
         member = target.members.get(ref.member.text)
@@ -269,6 +269,22 @@ class _Resolver:
             return Link(LinkStatus.WRONG_KIND, sphere=target.index, name=ref.member.text,
                         found_kind=member.kind, **common)
         return Link(LinkStatus.OK, sphere=target.index, name=ref.member.text, **common)
+
+    def sphere_hint(self, scope: _Scope, path: ast.Path) -> str | None:
+        """A bare name that is not an ancestor may still name a sphere elsewhere."""
+        last = path.parts[-1].text
+        if len(path.parts) == 1:
+            if self._paths_by_name is None:
+                self._paths_by_name = defaultdict(list)
+                for p in self.by_path:
+                    self._paths_by_name[p.rsplit(".", 1)[-1]].append(p)
+            found = self._paths_by_name.get(last)
+            if found:
+                return (f"'{last}' does not enclose '{scope.path}'; a bare name must be an enclosing sphere, "
+                        f"otherwise write the full path, e.g. '{found[0]}'")
+        pool = [a.node.decl.name.text for a in self.ancestors(scope)] + [
+            p for p in self.by_path if p.rsplit(".", 1)[-1][:1] == last[:1]][:5000]
+        return did_you_mean(path.text, pool)
 
     def link_implicit(self, scope: _Scope, name: str, kind: str) -> Link | None:
         if scope.parent is None:

@@ -63,10 +63,10 @@ def test_text_output_has_location_snippet_caret_hint_and_summary(project: Path,
     status, out, _ = run(["check", "m.sphere"], capsys)
     assert status == 1
     assert ("m.sphere:5:3: REF001 unknown name 'revenu' in the requirements of "
-            "responsibility 'collection'") in out.splitlines()
+            "responsibility 'collection'; did you mean 'revenue'?") in out.splitlines()
     assert "5 |   responsibility collection requires tax, revenu" in out
     assert "  |   ^^^^^^^^^^^^^^" in out
-    assert "= hint: did you mean 'revenue'?" in out
+    assert "= hint: 'requires' names powers and resources of 'Nation' itself" in out
     assert out.rstrip().endswith("Found 1 error, 1 warning and 0 infos in 1 file.")
     assert "\x1b[" not in out  # NO_COLOR
 

@@ -18,7 +18,7 @@ from ..errors import SphereUsageError
 from ..loading import LoadedModel
 from ..model import Model
 from ..resolve import resolve
-from ..resolve.suggest import did_you_mean
+from ..resolve.suggest import closest
 from ..syntax import ast
 
 
@@ -74,8 +74,12 @@ class _Overlay:
             pool += [m.name.text for m in self.by_path[parent].members if hasattr(m, "name")]
         else:
             pool = [p for p in self.by_path if "." not in p]
-        self.findings.append(Finding("REF001", f"unknown {what} '{path.text}' in the scenario", span,
-                                     hint=did_you_mean(parts[-1], pool)))
+        best = closest(parts[-1], pool)
+        suggestion = ".".join(filter(None, [parent if parent in self.by_path else "", best])) if best else None
+        self.findings.append(Finding(
+            "REF001", f"unknown {what} '{path.text}' in the scenario"
+            + (f"; did you mean '{suggestion}'?" if suggestion else ""), span,
+            hint="scenario paths are absolute sphere paths, or PATH.member for 'remove'"))
 
     def apply_in(self, change: ast.ScenarioIn) -> None:
         node = self.by_path.get(change.path.text)

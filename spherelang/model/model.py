@@ -37,6 +37,7 @@ class Link:
     written: str | None = None
     span: Span | None = None
     hint: str | None = None
+    suggestion: str | None = None
     found_kind: str | None = None
 
     @property

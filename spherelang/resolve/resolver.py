@@ -33,7 +33,7 @@ from ..model import (
     Sphere,
 )
 from ..syntax import ast
-from .suggest import did_you_mean
+from .suggest import closest
 
 DEFAULT_LAYERS = ("political", "administrative", "operational", "body")
 
@@ -122,11 +122,11 @@ class _Resolver:
                 else:
                     roots.append(base + k)
         self.register_paths(nodes, roots, pending)
+        self.number_spheres(nodes, roots)
         for ids in pending.values():
             for nid in ids:
                 if nodes[nid].path is None:
                     self.report_failed_within(nodes[nid].decl)
-        self.number_spheres(nodes, roots)
 
     def register_paths(self, nodes: list[_Node], roots: list[int], pending: dict[str, list[int]]) -> None:
         """Give every reachable node its path, attaching ``within`` spheres as
@@ -159,10 +159,10 @@ class _Resolver:
         else:
             pool = [s.node.decl.name.text for s in self.scopes if s.parent is None]
         missing = parts[len(prefix.split(".")) if prefix else 0].text
-        hint = did_you_mean(missing, pool)
-        self.fact("REF001", f"unknown sphere '{target}' in 'within'", decl.span, None,
-                  hint=hint or "name an existing sphere by its full path, and import the file that declares it",
-                  subject=None)
+        best = closest(missing, pool)
+        suggestion = ".".join(filter(None, [prefix, best])) if best else None
+        self.fact("REF001", f"unknown sphere '{target}' in 'within'" + _suggesting(suggestion), decl.span, None,
+                  hint="name an existing sphere by its full path, and import the file that declares it")
 
     def number_spheres(self, nodes: list[_Node], roots: list[int]) -> None:
         """Pre-order numbering of the final tree; duplicates are REF002."""
@@ -221,10 +221,9 @@ class _Resolver:
                 ranks[scope.index] = self.layers.index(layer.text)
             else:
                 ranks[scope.index] = None
-                hint = did_you_mean(layer.text, self.layers)
                 order = " > ".join(self.layers)
-                self.fact("REF003", f"unknown layer '{layer.text}'", scope.node.decl.span, scope.path,
-                          hint=f"{hint} the layers are {order}" if hint else f"the layers are {order}")
+                self.fact("REF003", f"unknown layer '{layer.text}'" + _suggesting(closest(layer.text, self.layers)),
+                          scope.node.decl.span, scope.path, hint=f"the layers are {order}")
         return ranks
 
     # ================================================================ references
@@ -257,21 +256,24 @@ class _Resolver:
         target = self.find_sphere(scope, ref.sphere)
         common = {"explicit": True, "written": ref.text, "span": ref.span}
         if target is None:
-            return Link(LinkStatus.UNKNOWN, hint=self.sphere_hint(scope, ref.sphere), found_kind="sphere", **common)
+            suggestion, hint = self.sphere_suggestion(scope, ref.sphere)
+            return Link(LinkStatus.UNKNOWN, hint=hint, suggestion=suggestion, found_kind="sphere", **common)
         if not any(a is target for a in self.ancestors(scope)):
             return Link(LinkStatus.NOT_ANCESTOR, sphere=target.index, name=ref.member.text, **common)
         member = target.members.get(ref.member.text)
         if member is None:
             names = [n for n, m in target.members.items() if m.kind == kind]
             return Link(LinkStatus.UNKNOWN, sphere=target.index, name=ref.member.text,
-                        hint=did_you_mean(ref.member.text, names), found_kind="member", **common)
+                        suggestion=closest(ref.member.text, names), found_kind="member",
+                        hint=f"'{target.path}' holds no {kind} of that name", **common)
         if member.kind != kind:
             return Link(LinkStatus.WRONG_KIND, sphere=target.index, name=ref.member.text,
                         found_kind=member.kind, **common)
         return Link(LinkStatus.OK, sphere=target.index, name=ref.member.text, **common)
 
-    def sphere_hint(self, scope: _Scope, path: ast.Path) -> str | None:
-        """A bare name that is not an ancestor may still name a sphere elsewhere."""
+    def sphere_suggestion(self, scope: _Scope, path: ast.Path) -> tuple[str | None, str | None]:
+        """The closest sphere path, and a hint; a bare name that is not an
+        ancestor may still name a sphere elsewhere (write its full path)."""
         last = path.parts[-1].text
         if len(path.parts) == 1:
             if self._paths_by_name is None:
@@ -280,11 +282,11 @@ class _Resolver:
                     self._paths_by_name[p.rsplit(".", 1)[-1]].append(p)
             found = self._paths_by_name.get(last)
             if found:
-                return (f"'{last}' does not enclose '{scope.path}'; a bare name must be an enclosing sphere, "
-                        f"otherwise write the full path, e.g. '{found[0]}'")
+                return found[0], (f"'{last}' does not enclose '{scope.path}': a bare name must be an enclosing "
+                                  "sphere; write any other sphere's full path")
         pool = [a.node.decl.name.text for a in self.ancestors(scope)] + [
             p for p in self.by_path if p.rsplit(".", 1)[-1][:1] == last[:1]][:5000]
-        return did_you_mean(path.text, pool)
+        return closest(path.text, pool), "a sphere path is absolute, or the bare name of an enclosing sphere"
 
     def link_implicit(self, scope: _Scope, name: str, kind: str) -> Link | None:
         if scope.parent is None:
@@ -305,7 +307,7 @@ class _Resolver:
                 message = f"unknown sphere '{link.written.rsplit('.', 1)[0]}' in 'from {link.written}'"
             else:
                 message = f"sphere '{where}' has no {kind} '{link.name}'"
-            self.fact("REF001", message, member.span, path, hint=link.hint, subject=name)
+            self.fact("REF001", message + _suggesting(link.suggestion), member.span, path, hint=link.hint, subject=name)
         elif link.status is LinkStatus.WRONG_KIND:
             self.fact("REF004", f"'{where}.{link.name}' is a {link.found_kind}, not a {kind}", member.span, path,
                       hint=f"a {kind} comes from a {kind} of an enclosing sphere", subject=name)
@@ -488,9 +490,10 @@ class _Resolver:
                           related=(member.span,), subject=duty.name.text, hint=hint)
                 return Link(LinkStatus.ANCESTOR_ONLY, explicit=True, sphere=anc.index, name=name, span=req.span)
         pool = [n for n, m in scope.members.items() if m.kind in ("power", "resource")]
-        self.fact("REF001", f"unknown name '{name}' in the requirements of responsibility '{duty.name.text}'",
-                  duty.span, scope.path, subject=duty.name.text,
-                  hint=did_you_mean(name, pool) or f"declare a power or resource '{name}' in '{scope.path}'")
+        self.fact("REF001", f"unknown name '{name}' in the requirements of responsibility '{duty.name.text}'"
+                  + _suggesting(closest(name, pool)), duty.span, scope.path, subject=duty.name.text,
+                  hint=f"'requires' names powers and resources of '{scope.path}' itself; declare '{name}' there "
+                  "or correct the name")
         return Link(LinkStatus.UNKNOWN, explicit=True, name=name, span=req.span)
 
     # ---------------------------------------------------------------- figures
@@ -546,6 +549,11 @@ class _Resolver:
         self.fact("VAL001", f"capacity {decl.value.text} is outside 0..1", decl.span, scope.path,
                   hint="capacity runs from 0 to 1; an invalid one is left out of every figure")
         return None
+
+
+def _suggesting(suggestion: str | None) -> str:
+    """The did-you-mean part of a REF001 message (the contract puts it in the message)."""
+    return f"; did you mean '{suggestion}'?" if suggestion else ""
 
 
 def _unit(unit: str | None) -> str:

@@ -56,8 +56,8 @@ def _sum(frame: Frame, args: Args) -> float:
     total = 0.0
     for item in items:
         if type(item) is not float:
-            raise RuleRuntimeError(f"sum() needs numbers, got {describe(item)}",
-                                   "leave nulls out: add 'if x != null' to the generator")
+            hint = "leave nulls out, as in 'sum(x for x in xs if x != null)'" if item is None else None
+            raise RuleRuntimeError(f"sum() needs numbers, got {describe(item)}", hint)
         total += item  # type: ignore[operator]
     return number(total)
 

@@ -7,14 +7,19 @@ and returns the index to continue at, so jumps (short-circuit ``and``/``or``,
 comprehension loops) are ordinary returns. Nothing recurses, however deeply
 the expression nests: the only Python stack in use is one call per step.
 
-Steps: operations outside loops cost nothing (their number is bounded by the
-size of the rule). Each loop iteration costs the size of the loop's body and
-each element a built-in, ``in``, ``==`` or ``+`` walks costs one, so the
-budget bounds exactly the work that grows with the model.
+Steps (the RUL002 budget, shared by all subjects of a rule): an operation
+outside any loop costs nothing, since their number is bounded by the size of
+the rule. A loop iteration costs the instructions of its body, less those of
+inner loops (which charge per iteration of their own), and each element that a
+built-in, ``in``, ``==``, ``+`` or message rendering walks costs one. So the
+budget bounds exactly the work that grows faster than the model: a rule that
+looks at each subject once never runs out, one that pairs every sphere with
+every other does, quickly.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +27,7 @@ import attrs
 
 from ..diagnostics import Span
 from .errors import RuleRuntimeError
-from .schema import ATTRIBUTES_BY_CLASS, Attribute
+from .schema import ATTRIBUTES_BY_CLASS, Attribute, Getter
 from .values import Frame, contains, describe, equal, number, truthy
 
 Stack = list[Any]
@@ -93,24 +98,24 @@ def read_attribute(frame: Frame, obj: object, name: str) -> object:
     return attribute.get(frame.view, obj)
 
 
-def op_getattr(stack: Stack, frame: Frame, arg: tuple[type, Attribute], pc: int) -> int:
-    cls, attribute = arg
+def attribute_arg(cls: type, attribute: Attribute) -> tuple[type, Getter, str]:
+    """The argument of :func:`op_getattr`: the class the compiler expects, the
+    table's getter and the name (for errors and for any other class)."""
+    return (cls, attribute.get, attribute.name)
+
+
+def op_getattr(stack: Stack, frame: Frame, arg: tuple[type, Getter, str], pc: int) -> int:
+    cls, get, name = arg
     obj = stack[-1]
-    if type(obj) is cls:
-        stack[-1] = attribute.get(frame.view, obj)
-    else:
-        stack[-1] = read_attribute(frame, obj, attribute.name)
+    stack[-1] = get(frame.view, obj) if type(obj) is cls else read_attribute(frame, obj, name)
     return pc
 
 
-def op_load_getattr(stack: Stack, frame: Frame, arg: tuple[int, type, Attribute], pc: int) -> int:
+def op_load_getattr(stack: Stack, frame: Frame, arg: tuple[int, type, Getter, str], pc: int) -> int:
     """``load`` then ``getattr`` in one step: ``s.layer`` is the commonest expression."""
-    slot, cls, attribute = arg
+    slot, cls, get, name = arg
     obj = frame.slots[slot]
-    if type(obj) is cls:
-        stack.append(attribute.get(frame.view, obj))
-    else:
-        stack.append(read_attribute(frame, obj, attribute.name))
+    stack.append(get(frame.view, obj) if type(obj) is cls else read_attribute(frame, obj, name))
     return pc
 
 
@@ -147,14 +152,50 @@ def _null_hint(*values: object) -> str | None:
     return None
 
 
-def _ordering(compare: Callable[[Any, Any], bool]) -> Callable[[Frame, Any, Any], bool]:
-    def op(frame: Frame, a: Any, b: Any) -> bool:
+def op_eq(stack: Stack, frame: Frame, arg: None, pc: int) -> int:
+    right = stack.pop()
+    stack[-1] = equal(stack[-1], right, frame)
+    return pc
+
+
+def op_ne(stack: Stack, frame: Frame, arg: None, pc: int) -> int:
+    right = stack.pop()
+    stack[-1] = not equal(stack[-1], right, frame)
+    return pc
+
+
+def op_eq_const(stack: Stack, frame: Frame, const: object, pc: int) -> int:
+    """``x == CONSTANT`` for a number, string, boolean or null constant."""
+    value = stack[-1]
+    stack[-1] = value is const if const is None else (type(value) is type(const) and value == const)
+    return pc
+
+
+def op_ne_const(stack: Stack, frame: Frame, const: object, pc: int) -> int:
+    value = stack[-1]
+    stack[-1] = value is not const if const is None else not (type(value) is type(const) and value == const)
+    return pc
+
+
+def _ordering(compare: Callable[[Any, Any], bool]) -> tuple[Op, Op]:
+    """The operation for an ordering operator, and its variant with a constant right operand."""
+
+    def order(a: Any, b: Any) -> bool:
         ta = type(a)
         if ta is type(b) and (ta is float or ta is str):
             return compare(a, b)
         raise RuleRuntimeError(f"cannot compare {describe(a)} with {describe(b)}", _null_hint(a, b))
 
-    return op
+    def op(stack: Stack, frame: Frame, arg: None, pc: int) -> int:
+        right = stack.pop()
+        stack[-1] = order(stack[-1], right)
+        return pc
+
+    def op_const(stack: Stack, frame: Frame, const: object, pc: int) -> int:
+        stack[-1] = order(stack[-1], const)
+        return pc
+
+    return op, op_const
 
 
 def _add(frame: Frame, a: Any, b: Any) -> object:
@@ -186,42 +227,55 @@ def _divide(a: float, b: float) -> float:
     return a / b
 
 
-def _in(frame: Frame, a: Any, b: Any) -> bool:
-    if type(b) is tuple:
-        return contains(b, a, frame)
-    if type(b) is str:
-        if type(a) is str:
-            return a in b
-        raise RuleRuntimeError(f"cannot look for {describe(a)} in a string")
-    raise RuleRuntimeError(f"'in' needs a list or a string on its right, got {describe(b)}", _null_hint(b))
+def _membership(op: str) -> Callable[[Frame, Any, Any], bool]:
+    """``in`` (or, negated, ``not in``): list membership or substring."""
+    negate = op == "not in"
+
+    def member(frame: Frame, a: Any, b: Any) -> bool:
+        if type(b) is tuple:
+            return contains(b, a, frame) is not negate
+        if type(b) is str:
+            if type(a) is str:
+                return (a in b) is not negate
+            raise RuleRuntimeError(f"cannot look for {describe(a)} in a string", _null_hint(a))
+        raise RuleRuntimeError(f"'{op}' needs a list or a string on its right, got {describe(b)}", _null_hint(b))
+
+    return member
 
 
-def _not_in(frame: Frame, a: Any, b: Any) -> bool:
-    return not _in(frame, a, b)
+@attrs.frozen
+class BinaryOp:
+    """How an operator compiles: ``op`` takes both operands from the stack;
+    ``const_op``, when set, takes a constant right operand as its argument."""
+
+    op: Op
+    arg: Any = None
+    const_op: Op | None = None
 
 
-def _eq(frame: Frame, a: Any, b: Any) -> bool:
-    return equal(a, b, frame)
+def _binary(fn: Callable[[Frame, Any, Any], object]) -> BinaryOp:
+    return BinaryOp(op_binary, fn)
 
 
-def _ne(frame: Frame, a: Any, b: Any) -> bool:
-    return not equal(a, b, frame)
+def _ordered(compare: Callable[[Any, Any], bool]) -> BinaryOp:
+    op, const_op = _ordering(compare)
+    return BinaryOp(op, None, const_op)
 
 
 #: Binary operators other than ``and``/``or`` (which compile to jumps).
-BINARY: dict[str, Callable[[Frame, Any, Any], object]] = {
-    "==": _eq,
-    "!=": _ne,
-    "<": _ordering(lambda a, b: a < b),
-    "<=": _ordering(lambda a, b: a <= b),
-    ">": _ordering(lambda a, b: a > b),
-    ">=": _ordering(lambda a, b: a >= b),
-    "in": _in,
-    "not in": _not_in,
-    "+": _add,
-    "-": _arithmetic("subtract", lambda a, b: a - b),
-    "*": _arithmetic("multiply", lambda a, b: a * b),
-    "/": _arithmetic("divide", _divide),
+BINARY: dict[str, BinaryOp] = {
+    "==": BinaryOp(op_eq, None, op_eq_const),
+    "!=": BinaryOp(op_ne, None, op_ne_const),
+    "<": _ordered(operator.lt),
+    "<=": _ordered(operator.le),
+    ">": _ordered(operator.gt),
+    ">=": _ordered(operator.ge),
+    "in": _binary(_membership("in")),
+    "not in": _binary(_membership("not in")),
+    "+": _binary(_add),
+    "-": _binary(_arithmetic("subtract", operator.sub)),
+    "*": _binary(_arithmetic("multiply", operator.mul)),
+    "/": _binary(_arithmetic("divide", _divide)),
 }
 
 

@@ -107,23 +107,30 @@ def number(value: float) -> float:
 
 def equal(a: object, b: object, frame: Frame) -> bool:
     """``==`` across all kinds: different kinds are unequal, entities compare
-    by identity, lists element by element (iteratively: they may nest deeply)."""
+    by identity, lists element by element."""
+    t = type(a)
+    if t is not type(b):
+        return False
+    if t is tuple:
+        return _equal_lists(a, b, frame)  # type: ignore[arg-type]
+    if t is float or t is str or t is bool:
+        return a == b
+    return a is b  # null is a singleton; entities by identity
+
+
+def _equal_lists(a: tuple[object, ...], b: tuple[object, ...], frame: Frame) -> bool:
+    """Lists may nest as deep as the input: compared with an explicit stack."""
     pending = [(a, b)]
     while pending:
         x, y = pending.pop()
-        tx = type(x)
-        if tx is not type(y):
-            return False
-        if tx is tuple:
-            if len(x) != len(y):  # type: ignore[arg-type]
+        if type(x) is not tuple:
+            if not equal(x, y, frame):
                 return False
-            frame.charge(len(x))  # type: ignore[arg-type]
-            pending.extend(zip(x, y))  # type: ignore[call-overload]
-        elif tx is float or tx is str or tx is bool:
-            if x != y:
-                return False
-        elif x is not y:  # null is a singleton; entities by identity
+        elif type(y) is not tuple or len(x) != len(y):
             return False
+        else:
+            frame.charge(len(x))
+            pending.extend(zip(x, y))
     return True
 
 

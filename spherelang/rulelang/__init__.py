@@ -1,0 +1,65 @@
+"""The user rule language (LANGUAGE.md §6): ``rule`` blocks, compiled, never eval'd.
+
+Pipeline: the parser gives each expression as a flat arena
+(:class:`spherelang.syntax.ast.Expr`); :mod:`.compiler` walks it iteratively,
+checks names, functions, arities and attributes statically, and emits a linear
+:class:`~.machine.Program` for the stack machine in :mod:`.machine`; the
+runner evaluates each rule over its collection and stamps diagnostics.
+
+Modules:
+
+- :mod:`.values`   runtime values: truthiness, ``==``, rendering numbers and lists
+- :mod:`.schema`   the collections and THE attribute table, the only bridge to the model
+- :mod:`.builtins` ``count sum min max any all len abs``
+- :mod:`.compiler` arena -> program, static checks (RUL001)
+- :mod:`.machine`  the stack machine and its operations
+- :mod:`.runner`   :func:`check_user_rules`: violations, RUL001, RUL002, RUL003
+- :mod:`.plugins`  rules written in Python (``@rule``, entry points)
+
+Safety: no ``eval``/``exec``/``compile``, and no Python attribute is ever read
+by a name a rule wrote: attribute names are keys of the table in
+:mod:`.schema`, function names keys of :data:`.builtins.BUILTINS`, and message
+templates are joined from rendered values, never formatted.
+"""
+
+from .builtins import BUILTINS
+from .compiler import CompiledRule, compile_expression, compile_rule
+from .errors import BudgetExceeded, RuleCompileError, RuleRuntimeError, StaticError
+from .plugins import (
+    Finding,
+    PythonRule,
+    RuleRegistry,
+    load_entry_points,
+    registered_rules,
+    rule,
+    run_python_rules,
+)
+from .runner import DEFAULT_BUDGET, check_user_rules, evaluate, run_rule
+from .schema import ATTRIBUTES, COLLECTIONS, ModelView
+from .values import format_number
+
+__all__ = [
+    "ATTRIBUTES",
+    "BUILTINS",
+    "COLLECTIONS",
+    "DEFAULT_BUDGET",
+    "BudgetExceeded",
+    "CompiledRule",
+    "Finding",
+    "ModelView",
+    "PythonRule",
+    "RuleCompileError",
+    "RuleRegistry",
+    "RuleRuntimeError",
+    "StaticError",
+    "check_user_rules",
+    "compile_expression",
+    "compile_rule",
+    "evaluate",
+    "format_number",
+    "load_entry_points",
+    "registered_rules",
+    "rule",
+    "run_python_rules",
+    "run_rule",
+]

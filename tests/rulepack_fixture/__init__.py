@@ -1,0 +1,1 @@
+"""A plugin package for the entry-point tests of tests/test_rulelang.py."""

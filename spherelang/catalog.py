@@ -34,13 +34,34 @@ def _plugin_codes() -> list[CodeInfo]:
 def _file_codes(entry: str) -> list[CodeInfo]:
     from .engine import load
 
+    from .report.paths import display_path
+
     model = load(entry)
     out = []
     for rule in model.rules:
-        doc = f"{rule.summary}\n\nDeclared at {rule.span.file}:{rule.span.line} as a `rule` block."
-        out.append(attrs.evolve(_blank(rule.code.text), summary=rule.summary, doc=doc,
-                                severity=rule.severity or Severity.ERROR, origin=f"file {rule.span.file}"))
+        where = f"{display_path(rule.span.file)}:{rule.span.line}"
+        doc = f"{rule.summary}\n\nA `rule` block declared at {where}:\n\n{_block(rule.span.file, rule.span.line)}"
+        out.append(attrs.evolve(_blank(rule.code.text), summary=rule.summary, doc=doc.rstrip(),
+                                severity=rule.severity or Severity.ERROR, origin=f"file {display_path(rule.span.file)}"))
     return out
+
+
+def _block(path: str, line: int) -> str:
+    """The source of the block starting at ``line`` (until its braces balance)."""
+    from .syntax.source import decode
+
+    try:
+        with open(path, "rb") as fh:
+            lines = decode(fh.read()).split("\n")
+    except Exception:  # noqa: BLE001 - documentation only; the check reports real problems
+        return ""
+    depth, taken = 0, []
+    for text in lines[line - 1 : line + 199]:
+        taken.append("    " + text)
+        depth += text.count("{") - text.count("}")
+        if depth <= 0 and "{" in "".join(taken):
+            break
+    return "\n".join(taken)
 
 
 def _blank(code: str) -> CodeInfo:

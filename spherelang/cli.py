@@ -211,11 +211,20 @@ def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None,
 
 @cli.command()
 @click.argument("code")
-def explain(code: str) -> None:
-    """Print the documentation of a diagnostic code."""
+@click.argument("paths", nargs=-1, type=click.Path())
+def explain(code: str, paths: tuple[str, ...]) -> None:
+    """Print the documentation of a diagnostic code.
+
+    Built-in and plugin codes are known everywhere; the codes of `rule` blocks
+    are looked up in PATHS (default: the *.sphere files under the current directory).
+    """
     from .catalog import all_codes
 
-    info = all_codes().get(code.strip().upper())
+    wanted = code.strip()
+    info = all_codes().get(wanted.upper()) or all_codes().get(wanted)
+    if info is None:
+        codes = all_codes(find_entries(paths or (".",)))
+        info = codes.get(wanted) or codes.get(wanted.upper())
     if info is None:
         raise click.UsageError(f"unknown code '{code}' (see 'sphere rules')")
     click.echo(f"{info.code} ({info.name}) — {info.summary}\n"

@@ -149,13 +149,35 @@ def check_model(model: Model, config: Config = DEFAULT_CONFIG) -> list[Diagnosti
 
 
 def sort_and_dedupe(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
-    """One copy of each violation (a file shared by several models is checked
-    once per model), in the order of the contract: file, line, column, code."""
+    """One copy of each identical diagnostic, in the order of the contract:
+    file, line, column, code (then message)."""
     seen: dict[tuple, Diagnostic] = {}  # type: ignore[type-arg]
     for d in diagnostics:
         key = (d.code, d.span, d.message)
         seen.setdefault(key, d)
     return tuple(sorted(seen.values(), key=lambda d: d.sort_key))
+
+
+def merge_models(per_model: Iterable[list[Diagnostic]]) -> list[Diagnostic]:
+    """A violation is reported once per run however many models include its file.
+
+    Models that share a file may word the same violation differently (an
+    over-allocation totals what *that* model draws), so a violation is the
+    code, place, sphere and subject; a later model adds only what goes beyond
+    the earlier ones (two REF001 in one statement stay two).
+    """
+    kept: list[Diagnostic] = []
+    counts: dict[tuple, int] = {}  # type: ignore[type-arg]
+    for diagnostics in per_model:
+        mine: dict[tuple, list[Diagnostic]] = {}  # type: ignore[type-arg]
+        for d in sort_and_dedupe(diagnostics):
+            mine.setdefault((d.code, d.span, d.sphere, d.subject), []).append(d)
+        for key, items in mine.items():
+            already = counts.get(key, 0)
+            if len(items) > already:
+                kept.extend(items[already:])
+                counts[key] = len(items)
+    return kept
 
 
 def model_files(model: Model) -> list[str]:
@@ -172,7 +194,7 @@ def check_entries(entries: Sequence[str], config: Config = DEFAULT_CONFIG, scena
     """
     from .evaluator import apply_scenario
 
-    found: list[Diagnostic] = []
+    found: list[list[Diagnostic]] = []
     files: dict[str, None] = {}
     user_rules: dict[str, tuple[str, str, Severity]] = {}
     applied = False
@@ -182,13 +204,13 @@ def check_entries(entries: Sequence[str], config: Config = DEFAULT_CONFIG, scena
             if scenario is not None and (len(entries) == 1 or _declares(model, scenario)):
                 model = apply_scenario(model, scenario)
                 applied = True
-            found.extend(check_model(model, config))
+            found.append(check_model(model, config))
             files.update(dict.fromkeys(os.path.realpath(f) for f in model_files(model)))
             for rule in model.rules:
                 user_rules.setdefault(rule.code.text, (rule.code.text, rule.summary, rule.severity or Severity.ERROR))
     if scenario is not None and not applied:
         raise SphereUsageError(f"unknown scenario '{scenario}': no model checked declares it")
-    return Report(sort_and_dedupe(found), tuple(files), tuple(user_rules.values()))
+    return Report(sort_and_dedupe(merge_models(found)), tuple(files), tuple(user_rules.values()))
 
 
 def _declares(model: Model, scenario: str) -> bool:

@@ -115,7 +115,7 @@ class _Loader:
         try:
             return parse_bytes(data, path)
         except ParseFailure as failure:
-            self.diagnostics.append(failure.diagnostic)
+            self.diagnostics.extend(failure.diagnostics)
             return None
 
     # -------------------------------------------------------------- imports

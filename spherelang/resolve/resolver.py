@@ -80,6 +80,7 @@ class _Resolver:
         self.required: dict[tuple[int, str], float] = defaultdict(float)
         self.drawn: set[tuple[int, str]] = set()
         self._paths_by_name: dict[str, list[str]] | None = None
+        self.detached: list[ast.SphereDecl] = []
 
     def fact(self, code: str, message: str, span: Span, sphere: str | None = None, *,
              hint: str | None = None, related: Sequence[Span] = (), subject: str | None = None) -> None:
@@ -100,9 +101,10 @@ class _Resolver:
                 names.append(n.text)
         self.layers = tuple(names)
         for other in stmts[1:]:
-            if tuple(n.text for n in other.names) != tuple(n.text for n in first.names):
-                self.fact("REF002", "the model declares its layers twice, differently", other.span,
-                          related=(first.span,), hint="keep one 'layers' statement per model")
+            same = tuple(n.text for n in other.names) == tuple(n.text for n in first.names)
+            self.fact("REF002", "the model declares its layers twice" + ("" if same else ", differently"),
+                      other.span, related=(first.span,),
+                      hint="a model has at most one 'layers' statement: keep it in the file the others import")
 
     # ================================================================ the tree
 
@@ -123,10 +125,7 @@ class _Resolver:
                     roots.append(base + k)
         self.register_paths(nodes, roots, pending)
         self.number_spheres(nodes, roots)
-        for ids in pending.values():
-            for nid in ids:
-                if nodes[nid].path is None:
-                    self.report_failed_within(nodes[nid].decl)
+        self.detached = [nodes[nid].decl for ids in pending.values() for nid in ids if nodes[nid].path is None]
 
     def register_paths(self, nodes: list[_Node], roots: list[int], pending: dict[str, list[int]]) -> None:
         """Give every reachable node its path, attaching ``within`` spheres as
@@ -148,6 +147,13 @@ class _Resolver:
     def report_failed_within(self, decl: ast.SphereDecl) -> None:
         assert decl.within is not None
         target = decl.within.text
+        owner, _, last = target.rpartition(".")
+        holder = self.scopes[self.by_path[owner]] if owner in self.by_path else None
+        if holder is not None and last in holder.members:
+            kind = holder.members[last].kind
+            self.fact("REF004", f"'within {target}' names a {kind}, not a sphere", decl.span, None,
+                      hint=f"attach the sphere to '{owner}' itself: 'within {owner}'")
+            return
         prefix, parts = "", decl.within.parts
         for i in range(len(parts)):
             candidate = ".".join(p.text for p in parts[: i + 1])
@@ -235,30 +241,41 @@ class _Resolver:
             yield s
             index = s.parent
 
-    def find_sphere(self, scope: _Scope, path: ast.Path) -> _Scope | None:
-        """``X`` may be an ancestor's bare name (nearest first) or an absolute path."""
+    def candidate_spheres(self, scope: _Scope, path: ast.Path) -> list[_Scope]:
+        """Spheres ``X`` of ``from X.m`` may name, best first: ancestors whose bare
+        name is ``X`` (nearest first; for a dotted X, ancestors its first name
+        names), then the absolute path."""
         parts = [p.text for p in path.parts]
-        if len(parts) == 1:
-            for anc in self.ancestors(scope):
-                if anc.node.decl.name.text == parts[0]:
-                    return anc
-        index = self.by_path.get(path.text)
-        if index is not None:
-            return self.scopes[index]
+        found: list[_Scope] = []
         for anc in self.ancestors(scope):
             if anc.node.decl.name.text == parts[0]:
-                index = self.by_path.get(".".join([anc.path, *parts[1:]]))
-                return None if index is None else self.scopes[index]
-        return None
+                index = anc.index if len(parts) == 1 else self.by_path.get(".".join([anc.path, *parts[1:]]))
+                if index is not None:
+                    found.append(self.scopes[index])
+        index = self.by_path.get(path.text)
+        if index is not None and all(f.index != index for f in found):
+            found.append(self.scopes[index])
+        return found
 
     def link_from(self, scope: _Scope, ref: ast.MemberRef, kind: str) -> Link:
-        """Resolve ``from X.m`` for a member of ``kind`` (power or resource)."""
-        target = self.find_sphere(scope, ref.sphere)
+        """Resolve ``from X.m`` for a member of ``kind`` (power or resource).
+
+        When X could name several spheres (an ancestor's bare name, and a root
+        of that name), the first that holds a ``kind`` named m wins; failing
+        that, the first candidate says what is wrong.
+        """
         common = {"explicit": True, "written": ref.text, "span": ref.span}
-        if target is None:
+        candidates = self.candidate_spheres(scope, ref.sphere)
+        if not candidates:
             suggestion, hint = self.sphere_suggestion(scope, ref.sphere)
             return Link(LinkStatus.UNKNOWN, hint=hint, suggestion=suggestion, found_kind="sphere", **common)
-        if not any(a is target for a in self.ancestors(scope)):
+        ancestors = {a.index for a in self.ancestors(scope)}
+        for target in candidates:
+            member = target.members.get(ref.member.text)
+            if target.index in ancestors and member is not None and member.kind == kind:
+                return Link(LinkStatus.OK, sphere=target.index, name=ref.member.text, **common)
+        target = candidates[0]
+        if target.index not in ancestors:
             return Link(LinkStatus.NOT_ANCESTOR, sphere=target.index, name=ref.member.text, **common)
         member = target.members.get(ref.member.text)
         if member is None:
@@ -266,10 +283,8 @@ class _Resolver:
             return Link(LinkStatus.UNKNOWN, sphere=target.index, name=ref.member.text,
                         suggestion=closest(ref.member.text, names), found_kind="member",
                         hint=f"'{target.path}' holds no {kind} of that name", **common)
-        if member.kind != kind:
-            return Link(LinkStatus.WRONG_KIND, sphere=target.index, name=ref.member.text,
-                        found_kind=member.kind, **common)
-        return Link(LinkStatus.OK, sphere=target.index, name=ref.member.text, **common)
+        return Link(LinkStatus.WRONG_KIND, sphere=target.index, name=ref.member.text,
+                    found_kind=member.kind, **common)
 
     def sphere_suggestion(self, scope: _Scope, path: ast.Path) -> tuple[str | None, str | None]:
         """The closest sphere path, and a hint; a bare name that is not an
@@ -333,6 +348,8 @@ class _Resolver:
         self.read_layers()
         self.build_tree()
         self.collect_members()
+        for decl in self.detached:  # after members: 'within' may name a member (REF004)
+            self.report_failed_within(decl)
         ranks = self.check_layers()
         powers: list[tuple[Power, ...]] = []
         resources_links: list[list[tuple[ast.ResourceDecl, Link | None, float | None]]] = []

@@ -38,7 +38,16 @@ _CLOSE = {v: k for k, v in _OPEN.items()}
 
 
 class ParseFailure(SphereSyntaxError):
-    """A file could not be parsed; ``diagnostic`` is its SPH001 or SPH005."""
+    """A file could not be parsed; ``diagnostic`` is its first SPH001 or SPH005,
+    ``diagnostics`` every syntax error found (at most :data:`MAX_SYNTAX_ERRORS`)."""
+
+    def __init__(self, diagnostic: Diagnostic, more: tuple[Diagnostic, ...] = ()) -> None:
+        super().__init__(diagnostic)
+        self.diagnostics = (diagnostic, *more)
+
+
+#: Syntax errors reported per file at most.
+MAX_SYNTAX_ERRORS = 100
 
 
 class _NestingTooDeep(Exception):
@@ -130,10 +139,48 @@ def parse_text(text: str, path: str = "<string>") -> ast.File:
     try:
         return get_parser().parse(text, start="start")  # type: ignore[no-any-return]
     except (UnexpectedInput, SyntaxProblem, _NestingTooDeep) as exc:
-        raise ParseFailure(_syntax_diagnostic(exc, text, path)) from None
+        first = _syntax_diagnostic(exc, text, path)
+        raise ParseFailure(first, tuple(_further_errors(text, path, exc, first))) from None
     finally:
         parse_embedded_expr.reset(expr_token)
         CURRENT_FILE.reset(token)
+
+
+def _further_errors(text: str, path: str, exc: Exception, first: Diagnostic) -> list[Diagnostic]:
+    """Later syntax errors, found by blanking each offending line and parsing again.
+
+    Recovery only goes on while the blanked line is self-contained (its brackets
+    balance, and the error is not a whole-file problem): blanking half a block
+    would invent errors that are not there.
+    """
+    lines = text.split("\n")
+    found: list[Diagnostic] = []
+    current = first
+    while len(found) + 1 < MAX_SYNTAX_ERRORS and _recoverable(exc, current, lines):
+        lines[current.span.line - 1] = ""
+        try:
+            get_parser().parse("\n".join(lines), start="start")
+            return found
+        except (UnexpectedInput, SyntaxProblem, _NestingTooDeep) as again:
+            if isinstance(again, SyntaxProblem) and "message" not in again.message:
+                return found  # a rule or file missing what was blanked: an artefact of recovery
+            exc, current = again, _syntax_diagnostic(again, "\n".join(lines), path)
+            if current.span.line <= (found[-1] if found else first).span.line:
+                return found  # no progress: stop rather than loop
+            found.append(current)
+    return found
+
+
+def _recoverable(exc: Exception, diagnostic: Diagnostic, lines: list[str]) -> bool:
+    if isinstance(exc, _NestingTooDeep) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        return False
+    if isinstance(exc, SyntaxProblem) and "message" not in diagnostic.message:
+        return False  # structure of a whole rule or file
+    number = diagnostic.span.line
+    if not 1 <= number <= len(lines):
+        return False
+    line = lines[number - 1].split("//", 1)[0]
+    return all(line.count(a) == line.count(b) for a, b in ("{}", "()", "[]"))
 
 
 def parse_bytes(data: bytes, path: str) -> ast.File:

@@ -94,14 +94,14 @@ def check(model: Model | str | os.PathLike[str], *, select: Iterable[str] | str 
     ``options`` are :class:`Config` fields: ``corridor_tolerance``,
     ``elasticity_threshold``, ``rule_budget``, ``severity``, ``fail_on``.
     """
-    from .engine import Report, check_model, load as _load, model_files, sort_and_dedupe
+    from .engine import Report, check_one, load as _load, model_files, sort_and_dedupe
     from .evaluator import apply_scenario
 
     cfg = _config(config, select, ignore, options)
     resolved = _load(model, cfg) if isinstance(model, (str, os.PathLike)) else model
     if scenario is not None:
         resolved = apply_scenario(resolved, scenario)
-    return Report(sort_and_dedupe(check_model(resolved, cfg)), tuple(dict.fromkeys(model_files(resolved))))
+    return Report(sort_and_dedupe(check_one(resolved, cfg)), tuple(dict.fromkeys(model_files(resolved))))
 
 
 def evaluate(model: Model | str | os.PathLike[str], scenario: str | None = None, *,

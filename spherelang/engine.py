@@ -20,6 +20,7 @@ from .errors import SphereUsageError
 from .loading import load_model
 from .model import Model
 from .resolve import resolve
+from .syntax.ast import Suppression
 
 
 @attrs.frozen(slots=True)
@@ -126,15 +127,45 @@ def _user_rules(model: Model, config: Config) -> list[Diagnostic]:
     return out
 
 
-def finish(model: Model, diagnostics: Iterable[Diagnostic], config: Config) -> list[Diagnostic]:
-    """Apply ``allow``, configured severities and selection."""
+SuppressionKey = tuple[str, int, str]  # file, line, code ("" for every code)
+
+
+def line_suppressions(model: Model) -> dict[tuple[str, int], tuple[Suppression, ...]]:
+    found: dict[tuple[str, int], tuple[Suppression, ...]] = {}
+    for file in model.files:
+        for sup in file.suppressions:
+            key = (sup.span.file, sup.span.line)
+            found[key] = found.get(key, ()) + (sup,)
+    return found
+
+
+def _suppressed(d: Diagnostic, by_line: dict[tuple[str, int], tuple[Suppression, ...]],
+                used: set[SuppressionKey]) -> bool:
+    sups = by_line.get((d.span.file, d.span.line))
+    if not sups:
+        return False
+    for sup in sups:
+        if not sup.codes or d.code in sup.codes:
+            used.add((sup.span.file, sup.span.line, d.code if sup.codes else ""))
+            return True
+    return False
+
+
+def finish(model: Model, diagnostics: Iterable[Diagnostic], config: Config,
+           used: set[SuppressionKey] | None = None) -> list[Diagnostic]:
+    """Apply ``allow``, ``// sphere: ignore[...]`` comments, configured
+    severities and selection; record the suppressions used in ``used``."""
     allows: dict[str, set[str]] = {}
     for sphere in model.spheres:
         if sphere.allows:
             allows.setdefault(sphere.path, set()).update(sphere.allows)
+    by_line = line_suppressions(model)
+    used = used if used is not None else set()
     kept = []
     for d in diagnostics:
         if d.sphere is not None and d.code in allows.get(d.sphere, ()):
+            continue
+        if by_line and _suppressed(d, by_line, used):
             continue
         if not config.wants(d.code):
             continue
@@ -143,9 +174,41 @@ def finish(model: Model, diagnostics: Iterable[Diagnostic], config: Config) -> l
     return kept
 
 
-def check_model(model: Model, config: Config = DEFAULT_CONFIG) -> list[Diagnostic]:
+def check_model(model: Model, config: Config = DEFAULT_CONFIG,
+                used: set[SuppressionKey] | None = None) -> list[Diagnostic]:
+    """Every diagnostic of one model, suppressed and selected (without SUP001)."""
     with paused_gc():
-        return finish(model, raw_findings(model, config), config)
+        return finish(model, raw_findings(model, config), config, used)
+
+
+def unused_suppressions(models: Iterable[Model], used: set[SuppressionKey], config: Config) -> list[Diagnostic]:
+    """SUP001 for each code of a suppression comment that no model needed."""
+    out: list[Diagnostic] = []
+    seen: set[tuple[str, int]] = set()
+    info = CODES["SUP001"]
+    for model in models:
+        if model.broken:
+            continue
+        for (file, line), sups in line_suppressions(model).items():
+            if (file, line) in seen:
+                continue
+            seen.add((file, line))
+            for sup in sups:
+                idle = [c for c in sup.codes if (file, line, c) not in used] if sup.codes else (
+                    [] if (file, line, "") in used else ["*"])
+                if idle and config.wants("SUP001"):
+                    what = "nothing" if idle == ["*"] else ", ".join(f"'{c}'" for c in idle)
+                    out.append(Diagnostic("SUP001", config.severity_of("SUP001", info.severity),
+                                          f"unused suppression: {what} on this line", sup.span,
+                                          hint="remove the comment, or the codes that no longer apply"))
+    return out
+
+
+def check_one(model: Model, config: Config = DEFAULT_CONFIG) -> list[Diagnostic]:
+    """One model's diagnostics, unused suppressions included (the API's check)."""
+    used: set[SuppressionKey] = set()
+    found = check_model(model, config, used)
+    return found + unused_suppressions([model], used, config)
 
 
 def sort_and_dedupe(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
@@ -197,6 +260,8 @@ def check_entries(entries: Sequence[str], config: Config = DEFAULT_CONFIG, scena
     found: list[list[Diagnostic]] = []
     files: dict[str, None] = {}
     user_rules: dict[str, tuple[str, str, Severity]] = {}
+    used: set[SuppressionKey] = set()
+    models: list[Model] = []
     applied = False
     with paused_gc():
         for entry in entries:
@@ -204,12 +269,14 @@ def check_entries(entries: Sequence[str], config: Config = DEFAULT_CONFIG, scena
             if scenario is not None and (len(entries) == 1 or _declares(model, scenario)):
                 model = apply_scenario(model, scenario)
                 applied = True
-            found.append(check_model(model, config))
+            found.append(check_model(model, config, used))
+            models.append(model)
             files.update(dict.fromkeys(os.path.realpath(f) for f in model_files(model)))
             for rule in model.rules:
                 user_rules.setdefault(rule.code.text, (rule.code.text, rule.summary, rule.severity or Severity.ERROR))
     if scenario is not None and not applied:
         raise SphereUsageError(f"unknown scenario '{scenario}': no model checked declares it")
+    found.append(unused_suppressions(models, used, config))
     return Report(sort_and_dedupe(merge_models(found)), tuple(files), tuple(user_rules.values()))
 
 

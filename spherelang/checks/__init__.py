@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Finding
 from ..model import Model
-from . import balance, corridor, loading, names, nesting, rules  # noqa: F401  (registration)
+from . import balance, corridor, loading, names, nesting, rules, suppression  # noqa: F401  (registration)
 from .registry import CodeInfo, Context, registered
 
 _ORDER = (
@@ -27,6 +27,8 @@ _ORDER = (
     "COR001", "ELA001", "ELA002",
     # user rules
     "RUL001", "RUL002", "RUL003",
+    # suppression comments
+    "SUP001",
 )
 
 #: Every built-in code, in documentation order.

@@ -282,6 +282,14 @@ class LayersStmt:
 
 
 @frozen
+class Suppression:
+    """A trailing ``// sphere: ignore[CODE, ...]`` (no codes: every code on the line)."""
+
+    codes: tuple[str, ...]
+    span: Span
+
+
+@frozen
 class File:
     """One parsed ``.sphere`` file; ``spheres`` in pre-order."""
 
@@ -292,6 +300,7 @@ class File:
     spheres: tuple[SphereDecl, ...]
     rules: tuple[RuleDecl, ...]
     scenarios: tuple[ScenarioDecl, ...]
+    suppressions: tuple[Suppression, ...] = ()
 
     def top_level(self) -> tuple[SphereDecl, ...]:
         return tuple(s for s in self.spheres if s.parent is None)

@@ -22,7 +22,15 @@ from ..diagnostics import Diagnostic, Severity, Span
 from ..errors import SphereSyntaxError
 from . import ast
 from .source import EncodingProblem, decode, prepare
-from .transform import CURRENT_FILE, SyntaxProblem, ToAst, flatten_expr, parse_embedded_expr
+from .transform import (
+    CURRENT_FILE,
+    SUPPRESSIONS,
+    SyntaxProblem,
+    ToAst,
+    collect_comment,
+    flatten_expr,
+    parse_embedded_expr,
+)
 
 #: Brackets of one kind may nest this deep; deeper input is one SPH001.
 MAX_NESTING = 1024
@@ -113,6 +121,7 @@ def _parser() -> Lark:
         start=["start", "expr"],
         maybe_placeholders=True,
         propagate_positions=False,
+        lexer_callbacks={"COMMENT": collect_comment},
     )
 
 
@@ -136,12 +145,14 @@ def parse_text(text: str, path: str = "<string>") -> ast.File:
         raise ParseFailure(_encoding_diagnostic(exc, path)) from None
     token = CURRENT_FILE.set(path)
     expr_token = parse_embedded_expr.set(_embedded_expr)
+    sink_token = SUPPRESSIONS.set([])
     try:
         return get_parser().parse(text, start="start")  # type: ignore[no-any-return]
     except (UnexpectedInput, SyntaxProblem, _NestingTooDeep) as exc:
         first = _syntax_diagnostic(exc, text, path)
         raise ParseFailure(first, tuple(_further_errors(text, path, exc, first))) from None
     finally:
+        SUPPRESSIONS.reset(sink_token)
         parse_embedded_expr.reset(expr_token)
         CURRENT_FILE.reset(token)
 

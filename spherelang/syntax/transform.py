@@ -9,6 +9,7 @@ flattened without recursion when their enclosing statement is reduced.
 from __future__ import annotations
 
 import contextvars
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -18,6 +19,22 @@ from ..diagnostics import Severity, Span
 from . import ast
 
 CURRENT_FILE: contextvars.ContextVar[str] = contextvars.ContextVar("sphere_file", default="<string>")
+
+# Suppression comments met by the lexer during the current parse; set by parser.py.
+SUPPRESSIONS: contextvars.ContextVar[list[ast.Suppression]] = contextvars.ContextVar("sphere_suppressions")
+_SUPPRESSION = re.compile(r"//\s*sphere:\s*ignore(?:\[([^\]]*)\])?\s*$")
+
+
+def collect_comment(tok: Token) -> Token:
+    """Lexer callback for COMMENT: keep ``// sphere: ignore[...]`` comments."""
+    if "sphere:" in tok.value:
+        match = _SUPPRESSION.search(tok.value)
+        sink = SUPPRESSIONS.get(None)
+        if match and sink is not None:
+            codes = tuple(c.strip().upper() for c in (match.group(1) or "").split(",") if c.strip())
+            sink.append(ast.Suppression(codes, tok_span(tok)))
+    return tok
+
 
 # A second parse of the text inside ``{...}`` of a message; set by parser.py.
 ExprParser = Callable[[str, int, int], ast.Expr]
@@ -181,6 +198,7 @@ class ToAst(Transformer):  # type: ignore[type-arg]
             spheres=spheres,
             rules=tuple(i for i in items if isinstance(i, ast.RuleDecl)),
             scenarios=tuple(i for i in items if isinstance(i, ast.ScenarioDecl)),
+            suppressions=tuple(SUPPRESSIONS.get([])),
         )
 
     def model_stmt(self, c: list[Any]) -> ast.ModelStmt:

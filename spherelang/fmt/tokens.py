@@ -1,0 +1,87 @@
+"""The token stream of a file, comments included, as the parser sees it.
+
+The formatter needs what the AST throws away: comments, newlines, ``;`` and
+the exact spelling of every token. It gets them from a second Lark parser
+built from the shipped grammar with the project's own post-lexer (so keywords
+are retyped and newlines inside ``()``/``[]`` are dropped exactly as when
+parsing), a tap that records every token the parser consumes, and a lexer
+callback that records the ignored ``COMMENT`` tokens.
+
+The text is always parsed by :func:`spherelang.syntax.parser.parse_text`
+first; this module is only called on text known to be valid.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import threading
+from collections.abc import Iterator
+
+from lark import Lark, Token, Transformer
+
+from ..syntax.parser import _PostLex, grammar_text
+
+_SINK: contextvars.ContextVar[list[Token]] = contextvars.ContextVar("sphere_fmt_tokens")
+
+
+class _Tap:
+    """Wraps the parser's post-lexer and records what it lets through."""
+
+    always_accept = _PostLex.always_accept
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        sink = _SINK.get()
+        for tok in _PostLex().process(stream):
+            sink.append(tok)
+            yield tok
+
+
+def _on_comment(tok: Token) -> Token:
+    _SINK.get().append(tok)
+    return tok
+
+
+class _Discard(Transformer):  # type: ignore[type-arg]
+    """Builds nothing: only the token stream is wanted."""
+
+    def __default__(self, data, children, meta):  # type: ignore[no-untyped-def]
+        return None
+
+
+@functools.cache
+def _lexing_parser() -> Lark:
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        postlex=_Tap(),
+        transformer=_Discard(),
+        start="start",
+        maybe_placeholders=True,
+        propagate_positions=False,
+        lexer_callbacks={"COMMENT": _on_comment},
+    )
+
+
+_lock = threading.Lock()
+
+
+def _parser() -> Lark:
+    with _lock:
+        return _lexing_parser()
+
+
+def tokens(text: str) -> list[Token]:
+    """Every token of ``text`` (already prepared: no BOM, LF newlines) in source
+    order: the parser's tokens with keywords retyped, ``_NL`` only where a
+    newline ends a statement (not inside ``()``/``[]``), ``_SEMI``, and the
+    ``COMMENT`` tokens. The end-of-file token is not included."""
+    sink: list[Token] = []
+    reset = _SINK.set(sink)
+    try:
+        _parser().parse(text)
+    finally:
+        _SINK.reset(reset)
+    sink.sort(key=lambda t: t.start_pos)  # already ordered; sort is stable and cheap
+    return [t for t in sink if t.type != "$END"]

@@ -133,9 +133,11 @@ def cli() -> None:
 @click.option("--scenario", metavar="NAME", default=None, help="Check the model with this scenario applied.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
 @click.option("--statistics", is_flag=True, help="Print the number of violations per code instead of each one.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Check entry files in this many processes (0: one per CPU).")
 @_with_thresholds
 def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
-          scenario: str | None, output_file: str | None, statistics: bool, config_file: str | None,
+          scenario: str | None, output_file: str | None, statistics: bool, jobs: int, config_file: str | None,
           corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None) -> None:
     """Check models: every file named, and every *.sphere file under a directory."""
     from .engine import check_entries
@@ -143,7 +145,7 @@ def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tup
     config = _build_config(select, ignore, fail_on, corridor_tolerance, elasticity_threshold, rule_budget,
                            config_file, paths[0] if paths else ".")
     entries = find_entries(paths or (".",), config.exclude)
-    report = check_entries(entries, config, scenario=scenario)
+    report = check_entries(entries, config, scenario=scenario, jobs=jobs or os.cpu_count() or 1)
     colour = output_file is None and fmt == "text" and _colour()
     if statistics:
         from .report.text import statistics as render_statistics
@@ -250,6 +252,49 @@ def rules(paths: tuple[str, ...], fmt: str) -> None:
     for i in infos.values():
         click.echo(f"{i.code:<8} {i.severity.label:<8} {i.summary}" + ("" if i.origin == "built-in"
                                                                      else f"  [{i.origin}]"))
+
+
+@cli.command(name="test")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--coverage", is_flag=True, help="Report which codes the test files exercise and which they never do.")
+@click.option("--coverage-min", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
+              help="Fail when coverage is below PERCENT (implies --coverage).")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A sphere.toml or pyproject.toml to use instead of the nearest one.")
+def test_command(paths: tuple[str, ...], coverage: bool, coverage_min: float | None, fmt: str,
+                 config_file: str | None) -> None:
+    """Check models against their `// expect: CODE[, CODE]` comments.
+
+    Each line must carry exactly the codes its comment names; a line without one
+    must carry none. Exits 1 on any mismatch (or coverage below --coverage-min).
+    """
+    import json
+
+    from .report.paths import display_path
+    from .testing import coverage_object, run_tests
+
+    config = _build_config((), (), None, None, None, None, config_file, paths[0] if paths else ".")
+    entries = find_entries(paths or (".",), config.exclude)
+    run = run_tests(entries, config)
+    coverage = coverage or coverage_min is not None
+    below = coverage_min is not None and run.coverage + 1e-9 < coverage_min
+    if fmt == "json":
+        data = coverage_object(run)
+        data["failures"] = [m.describe(display_path(m.path)) for m in run.mismatches]
+        click.echo(json.dumps(data, indent=2))
+    else:
+        for m in run.mismatches:
+            click.echo(m.describe(display_path(m.path)))
+        if coverage:
+            click.echo(f"coverage: {run.coverage:.1f}% of {len(run.known)} codes exercised")
+            click.echo("  exercised: " + (", ".join(run.exercised) or "none"))
+            click.echo("  never exercised: " + (", ".join(run.missed) or "none"))
+        status = "ok" if not run.mismatches else f"{len(run.mismatches)} mismatch(es)"
+        click.echo(f"{len(run.files)} file(s) tested: {status}")
+        if below:
+            click.echo(f"coverage {run.coverage:.1f}% is below the minimum {coverage_min:g}%")
+    sys.exit(1 if run.mismatches or below else 0)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -181,15 +181,18 @@ def check_model(model: Model, config: Config = DEFAULT_CONFIG,
         return finish(model, raw_findings(model, config), config, used)
 
 
-def unused_suppressions(models: Iterable[Model], used: set[SuppressionKey], config: Config) -> list[Diagnostic]:
-    """SUP001 for each code of a suppression comment that no model needed."""
+SuppressionTable = dict[tuple[str, int], tuple[Suppression, ...]]
+
+
+def unused_suppressions(tables: Iterable[SuppressionTable], used: set[SuppressionKey],
+                        config: Config) -> list[Diagnostic]:
+    """SUP001 for each code of a suppression comment that no model needed
+    (``tables``: the suppression comments of each model that is not broken)."""
     out: list[Diagnostic] = []
     seen: set[tuple[str, int]] = set()
     info = CODES["SUP001"]
-    for model in models:
-        if model.broken:
-            continue
-        for (file, line), sups in line_suppressions(model).items():
+    for table in tables:
+        for (file, line), sups in table.items():
             if (file, line) in seen:
                 continue
             seen.add((file, line))
@@ -208,7 +211,8 @@ def check_one(model: Model, config: Config = DEFAULT_CONFIG) -> list[Diagnostic]
     """One model's diagnostics, unused suppressions included (the API's check)."""
     used: set[SuppressionKey] = set()
     found = check_model(model, config, used)
-    return found + unused_suppressions([model], used, config)
+    tables = [] if model.broken else [line_suppressions(model)]
+    return found + unused_suppressions(tables, used, config)
 
 
 def sort_and_dedupe(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
@@ -249,34 +253,61 @@ def model_files(model: Model) -> list[str]:
     return files
 
 
-def check_entries(entries: Sequence[str], config: Config = DEFAULT_CONFIG, scenario: str | None = None) -> Report:
+@attrs.frozen(slots=True)
+class EntryResult:
+    """What checking one entry file gives: picklable, so entries can be checked
+    in worker processes (``--jobs``) and merged exactly as a serial run would."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    used: frozenset[SuppressionKey]
+    suppressions: SuppressionTable
+    files: tuple[str, ...]
+    user_rules: tuple[tuple[str, str, Severity], ...]
+    applied: bool
+
+
+def check_entry(entry: str, config: Config, scenario: str | None, always_apply: bool) -> EntryResult:
+    from .evaluator import apply_scenario
+
+    with paused_gc():
+        model = load(entry, config)
+        applied = scenario is not None and (always_apply or _declares(model, scenario))
+        if applied:
+            assert scenario is not None
+            model = apply_scenario(model, scenario)
+        used: set[SuppressionKey] = set()
+        found = check_model(model, config, used)
+        rules = tuple((r.code.text, r.summary, r.severity or Severity.ERROR) for r in model.rules)
+        return EntryResult(tuple(found), frozenset(used), {} if model.broken else line_suppressions(model),
+                           tuple(os.path.realpath(f) for f in model_files(model)), rules, applied)
+
+
+def check_entries(entries: Sequence[str], config: Config = DEFAULT_CONFIG, scenario: str | None = None,
+                  jobs: int = 1) -> Report:
     """Check each entry file as the root of its own model; merge the results.
 
     With ``scenario``, each model that declares it is checked with it applied
     (the others as they are); a scenario no model declares is a usage error.
+    With ``jobs`` > 1 the entries are checked in that many processes; the
+    report is the same as a serial run's.
     """
-    from .evaluator import apply_scenario
+    always = len(entries) == 1
+    if jobs > 1 and len(entries) > 1:
+        import concurrent.futures
+        import functools
 
-    found: list[list[Diagnostic]] = []
-    files: dict[str, None] = {}
-    user_rules: dict[str, tuple[str, str, Severity]] = {}
-    used: set[SuppressionKey] = set()
-    models: list[Model] = []
-    applied = False
-    with paused_gc():
-        for entry in entries:
-            model = load(entry, config)
-            if scenario is not None and (len(entries) == 1 or _declares(model, scenario)):
-                model = apply_scenario(model, scenario)
-                applied = True
-            found.append(check_model(model, config, used))
-            models.append(model)
-            files.update(dict.fromkeys(os.path.realpath(f) for f in model_files(model)))
-            for rule in model.rules:
-                user_rules.setdefault(rule.code.text, (rule.code.text, rule.summary, rule.severity or Severity.ERROR))
-    if scenario is not None and not applied:
+        work = functools.partial(check_entry, config=config, scenario=scenario, always_apply=always)
+        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(work, entries, chunksize=max(1, len(entries) // (jobs * 4))))
+    else:
+        results = [check_entry(e, config, scenario, always) for e in entries]
+    if scenario is not None and not any(r.applied for r in results):
         raise SphereUsageError(f"unknown scenario '{scenario}': no model checked declares it")
-    found.append(unused_suppressions(models, used, config))
+    used = set().union(*(r.used for r in results)) if results else set()
+    found = [list(r.diagnostics) for r in results]
+    found.append(unused_suppressions((r.suppressions for r in results), used, config))
+    files = dict.fromkeys(f for r in results for f in r.files)
+    user_rules = {code: (code, summary, sev) for r in results for code, summary, sev in reversed(r.user_rules)}
     return Report(sort_and_dedupe(merge_models(found)), tuple(files), tuple(user_rules.values()))
 
 

@@ -195,3 +195,14 @@ def test_eval_json_shape(project: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert nation["ceiling"] is None and nation["elasticity"] == pytest.approx(0.6)
     assert data["fixed"] == [] and data["introduced"] == []
     assert os.path.basename(__file__)
+
+
+def test_jobs_give_the_same_report_as_a_serial_run(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for i in range(6):
+        (project / f"m{i}.sphere").write_text(ERROR if i % 2 else WARNING_ONLY)
+    (project / "shared.sphere").write_text(CLEAN)
+    (project / "user.sphere").write_text('import "shared.sphere"\n')
+    serial = run(["check", "--format", "json", "--jobs", "1", "."], capsys)
+    parallel = run(["check", "--format", "json", "--jobs", "2", "."], capsys)
+    assert serial == parallel
+    assert json.loads(serial[1])["summary"]["files"] == 8

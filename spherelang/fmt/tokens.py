@@ -18,7 +18,7 @@ import functools
 import threading
 from collections.abc import Iterator
 
-from lark import Lark, Token, Transformer
+from lark import Lark, Token, Transformer, Tree
 
 from ..syntax.parser import _PostLex, grammar_text
 
@@ -43,10 +43,11 @@ def _on_comment(tok: Token) -> Token:
 
 
 class _Discard(Transformer):  # type: ignore[type-arg]
-    """Builds nothing: only the token stream is wanted."""
+    """Builds nothing: only the token stream is wanted. (An empty tree, not
+    None: Lark splices the children of inlined ``_rules`` into their parent.)"""
 
     def __default__(self, data, children, meta):  # type: ignore[no-untyped-def]
-        return None
+        return Tree(data, [])
 
 
 @functools.cache

@@ -77,6 +77,18 @@ def build_view(model: Model, evaluation: Evaluation | None = None,
     return View(model, tuple(views), unattached, evaluation.scenario if evaluation else None)
 
 
+def preorder(model: Model) -> list[int]:
+    """Sphere indices parents first, children in order, without recursion
+    (``Model.spheres`` is already in pre-order; this does not rely on it)."""
+    order: list[int] = []
+    stack = [s.index for s in reversed(model.roots)]
+    while stack:
+        i = stack.pop()
+        order.append(i)
+        stack.extend(reversed(model.spheres[i].children))
+    return order
+
+
 def _rows(evaluation: Evaluation) -> dict[str, tuple[Figures, Figures | None]]:
     rows: dict[str, tuple[Figures, Figures | None]] = {}
     for row in evaluation.spheres:

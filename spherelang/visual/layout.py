@@ -23,7 +23,7 @@ PADDING = 6.0
 #: Gap between a parent's label and the circles below it.
 LABEL_GAP = 3.0
 #: Least distance from a parent's outline to the top of its label.
-LABEL_TOP = 3.0
+LABEL_TOP = 5.0
 #: Room around a label, horizontally, inside its circle.
 LABEL_SIDE = 3.0
 #: Room around a leaf's label.

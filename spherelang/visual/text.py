@@ -51,7 +51,7 @@ def char_width(ch: str) -> float:
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
     width = sum(char_width(ch) for ch in text) * size
-    return width * 1.08 if bold else width
+    return width * 1.15 if bold else width
 
 
 def ellipsize(text: str, limit: int) -> str:
@@ -61,27 +61,30 @@ def ellipsize(text: str, limit: int) -> str:
 _BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=_)|(?<=[A-Za-z])(?=[0-9])")
 
 
-def wrap_name(name: str, width: int = 13, max_lines: int = 3) -> list[str]:
+def wrap_name(name: str, width: int = 14, max_lines: int = 4) -> list[str]:
     """Split a sphere name over lines at its word boundaries (camelCase, '_'),
-    adding nothing: the lines joined give the name back (unless truncated)."""
-    pieces = [p for p in _BREAK.split(name) if p]
+    adding nothing: the lines joined give the name back (unless shortened).
+
+    A word a little longer than a line keeps its own line; only a word longer
+    than ``width * 1.25`` is cut, so that 'Administration' stays whole.
+    """
+    longest = int(width * 1.25)
+    pieces: list[str] = []
+    for piece in _BREAK.split(name):
+        while len(piece) > longest:
+            pieces.append(piece[:width])
+            piece = piece[width:]
+        if piece:
+            pieces.append(piece)
     lines: list[str] = []
     for piece in pieces:
-        while len(piece) > width:  # a single word longer than a line
-            if lines and len(lines[-1]) < width // 2:
-                room = width - len(lines[-1])
-                lines[-1] += piece[:room]
-                piece = piece[room:]
-                continue
-            lines.append(piece[:width])
-            piece = piece[width:]
         if lines and len(lines[-1]) + len(piece) <= width:
             lines[-1] += piece
-        elif piece:
+        else:
             lines.append(piece)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
-        lines[-1] = ellipsize(lines[-1] + "\u2026", width)
+        lines[-1] = lines[-1][: longest - 1] + "\u2026"
     return lines or [""]
 
 

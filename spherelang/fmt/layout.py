@@ -1,0 +1,211 @@
+"""The canonical layout, computed from the token stream without recursion.
+
+One pass turns tokens into output lines (a statement, a block header ending
+in ``{``, a closing ``}``, or an own-line comment), each with its brace depth,
+an optional trailing comment and whether the source had a blank line before
+it. A second pass adds the blank lines the layout requires and drops the ones
+it forbids; a third writes the text. Depth is a counter, so 1,000-deep
+nesting costs nothing special.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lark import Token
+
+INDENT = "  "
+TRAILING_GAP = "  "  # before a trailing `//` comment
+EMPTY_BLOCK = "{ }"  # a block with no statements and no comments
+
+# Tokens that touch their neighbour (no space between).
+_NO_SPACE_BEFORE = frozenset({"COMMA", "RPAR", "RSQB", "DOT", "DOTDOT"})
+_NO_SPACE_AFTER = frozenset({"LPAR", "LSQB", "DOT", "DOTDOT"})
+# Tokens that end an operand in a rule expression: a `-` after one is binary.
+_OPERAND_END = frozenset({"NAME", "NUMBER", "STRING", "RPAR", "RSQB", "TRUE", "FALSE", "NULL"})
+# Statements whose tail is a rule expression (`for VAR in COLL where EXPR`, ...).
+_EXPR_STATEMENTS = frozenset({"FOR", "WHERE", "REQUIRE"})
+_SIGNS = frozenset({"MINUS", "PLUS"})
+
+STMT, OPEN, CLOSE, COMMENT = "stmt", "open", "close", "comment"
+
+
+class Line:
+    """One output line before blank lines are settled."""
+
+    __slots__ = ("kind", "depth", "text", "trailing", "blank_before", "is_sphere", "last_raw")
+
+    def __init__(self, kind: str, depth: int, text: str, blank_before: bool, last_raw: int,
+                 is_sphere: bool = False) -> None:
+        self.kind = kind
+        self.depth = depth
+        self.text = text
+        self.trailing: str | None = None
+        self.blank_before = blank_before
+        self.is_sphere = is_sphere
+        self.last_raw = last_raw  # source line of the line's last token (for trailing comments)
+
+
+def render_statement(toks: Sequence[Token]) -> str:
+    """The tokens of one statement with canonical spacing, each spelled as written."""
+    expr = toks[0].type in _EXPR_STATEMENTS
+    out: list[str] = []
+    before_prev: Token | None = None
+    prev: Token | None = None
+    for tok in toks:
+        if prev is not None and _space_between(before_prev, prev, tok, expr):
+            out.append(" ")
+        out.append(tok.value)
+        before_prev, prev = prev, tok
+    return "".join(out)
+
+
+def _space_between(before: Token | None, a: Token, b: Token, expr: bool) -> bool:
+    if b.type in _NO_SPACE_BEFORE or a.type in _NO_SPACE_AFTER:
+        return False
+    if b.type == "LPAR" and a.type == "NAME":  # a call: `count(`
+        return False
+    if a.type in _SIGNS:
+        # Outside rule expressions a sign only ever prefixes a number (`-0.3`,
+        # `requires budget -5 KZT`); inside, it is unary unless it follows an operand.
+        if not expr or before is None or before.type not in _OPERAND_END:
+            return False
+    return True
+
+
+def _comment_text(tok: Token) -> str:
+    return tok.value.rstrip()
+
+
+def build_lines(toks: Sequence[Token]) -> list[Line]:
+    """First pass: tokens to lines (see the module docstring)."""
+    lines: list[Line] = []
+    depth = 0
+    paren = 0
+    stmt: list[Token] = []
+    stmt_blank = False
+    hoisted: list[Token] = []  # comments inside a statement that spans lines
+    stmt_trailing: Token | None = None
+    prev_end = 0  # source line where the previous token or comment ended (0: none yet)
+    attach: Line | None = None  # the line holding the last token, for a trailing comment
+
+    def gap(line: int) -> bool:
+        return prev_end > 0 and line - prev_end >= 2
+
+    def end_statement() -> None:
+        nonlocal stmt, hoisted, stmt_trailing, attach
+        if not stmt:
+            return
+        blank = stmt_blank
+        for c in hoisted:
+            lines.append(Line(COMMENT, depth, _comment_text(c), blank, c.line))
+            blank = False
+        line = Line(STMT, depth, render_statement(stmt), blank, stmt[-1].end_line)
+        if stmt_trailing is not None:
+            line.trailing = _comment_text(stmt_trailing)
+        lines.append(line)
+        attach = line
+        stmt, hoisted, stmt_trailing = [], [], None
+
+    for tok in toks:
+        kind = tok.type
+        if kind == "COMMENT":
+            if stmt and paren:
+                hoisted.append(tok)
+            elif stmt:
+                stmt_trailing = tok
+            elif attach is not None and attach.trailing is None and tok.line == attach.last_raw:
+                attach.trailing = _comment_text(tok)
+            else:
+                lines.append(Line(COMMENT, depth, _comment_text(tok), gap(tok.line), tok.line))
+                attach = None
+            prev_end = tok.end_line
+            continue
+        if kind == "_NL":  # a newline inside () or [] never reaches here
+            end_statement()
+            continue
+        if kind == "_SEMI":
+            end_statement()
+        elif kind == "LBRACE":
+            line = Line(OPEN, depth, render_statement(stmt) + " {", stmt_blank, tok.line,
+                        is_sphere=stmt[0].type == "SPHERE")
+            lines.append(line)
+            attach = line
+            stmt = []
+            depth += 1
+        elif kind == "RBRACE":
+            end_statement()
+            depth -= 1
+            line = Line(CLOSE, depth, "}", False, tok.line)
+            lines.append(line)
+            attach = line
+        else:
+            if not stmt:
+                stmt_blank = gap(tok.line)
+            stmt.append(tok)
+            if kind in ("LPAR", "LSQB"):
+                paren += 1
+            elif kind in ("RPAR", "RSQB"):
+                paren -= 1
+        prev_end = tok.end_line
+    end_statement()
+    return lines
+
+
+def settle_blank_lines(lines: list[Line]) -> None:
+    """Second pass: required blank lines in, forbidden ones out."""
+    last_top: str | None = None  # kind of the previous top-level statement: STMT or OPEN
+    for i, line in enumerate(lines):
+        if line.kind not in (STMT, OPEN):
+            continue
+        if line.depth == 0:
+            if last_top is not None and (line.kind == OPEN or last_top == OPEN):
+                _blank_before_group(lines, i)
+            last_top = line.kind
+        elif line.kind == OPEN and line.is_sphere:
+            _blank_before_group(lines, i)
+    for i, line in enumerate(lines):
+        if i == 0 or line.kind == CLOSE or lines[i - 1].kind == OPEN:
+            line.blank_before = False
+
+
+def _blank_before_group(lines: list[Line], i: int) -> None:
+    """A blank line before line ``i`` and the comments directly above it,
+    unless they are the first thing in the file or in their block."""
+    j = i
+    while j > 0 and lines[j - 1].kind == COMMENT and not lines[j].blank_before:
+        j -= 1
+    if j > 0 and lines[j - 1].kind != OPEN:
+        lines[j].blank_before = True
+
+
+def write(lines: Sequence[Line]) -> str:
+    """Third pass: the text, LF line ends, exactly one final newline (none if empty)."""
+    out: list[str] = []
+    skip_close = False
+    for i, line in enumerate(lines):
+        if skip_close:
+            skip_close = False
+            continue
+        text = line.text
+        trailing = line.trailing
+        if (line.kind == OPEN and trailing is None and i + 1 < len(lines)
+                and lines[i + 1].kind == CLOSE):
+            text = text[:-1] + EMPTY_BLOCK
+            trailing = lines[i + 1].trailing
+            skip_close = True
+        if line.blank_before:
+            out.append("\n")
+        out.append(INDENT * line.depth)
+        out.append(text)
+        if trailing is not None:
+            out.append(TRAILING_GAP)
+            out.append(trailing)
+        out.append("\n")
+    return "".join(out)
+
+
+def layout(toks: Sequence[Token]) -> str:
+    lines = build_lines(toks)
+    settle_blank_lines(lines)
+    return write(lines)

@@ -21,6 +21,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from ..diagnostics import Diagnostic, Severity, Span
 from ..errors import SphereSyntaxError
 from . import ast
+from .fastpath import parse_fast
 from .source import EncodingProblem, decode, prepare
 from .transform import (
     CURRENT_FILE,
@@ -35,11 +36,7 @@ from .transform import (
 #: Brackets of one kind may nest this deep; deeper input is one SPH001.
 MAX_NESTING = 1024
 
-KEYWORDS = frozenset(
-    """model import layers sphere within power responsibility requires shared resource from
-    indicator of in lower_is_better capacity channel strength allow rule error warning info for
-    where require message scenario remove true false null and or not if""".split()
-)
+from .keywords import KEYWORDS  # noqa: E402  (re-exported)
 
 _OPEN = {"LBRACE": "RBRACE", "LPAR": "RPAR", "LSQB": "RSQB"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
@@ -147,6 +144,10 @@ def parse_text(text: str, path: str = "<string>") -> ast.File:
     expr_token = parse_embedded_expr.set(_embedded_expr)
     sink_token = SUPPRESSIONS.set([])
     try:
+        fast = parse_fast(text, path, MAX_NESTING)
+        if fast is not None:
+            return fast
+        SUPPRESSIONS.set([])  # the fast path may have collected some before giving up
         return get_parser().parse(text, start="start")  # type: ignore[no-any-return]
     except (UnexpectedInput, SyntaxProblem, _NestingTooDeep) as exc:
         first = _syntax_diagnostic(exc, text, path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -100,7 +101,7 @@ def _string(tok: Token | None) -> str | None:
 
 
 def _name(tok: Token) -> ast.Name:
-    return ast.Name(tok.value, tok_span(tok))
+    return ast.Name(sys.intern(tok.value), tok_span(tok))
 
 
 class _SphereBuilder:

@@ -61,6 +61,7 @@ class _Scope:
     members: dict[str, Any] = attrs.field(factory=dict)
     capacity_decl: ast.CapacityDecl | None = None
     allows: set[str] = attrs.field(factory=set)
+    by_kind: dict[type, list[Any]] | None = None
 
 
 def _number_ok(n: float) -> bool:
@@ -396,7 +397,12 @@ class _Resolver:
 
     @staticmethod
     def first_members(scope: _Scope, cls: type) -> list[Any]:
-        return [m for m in scope.members.values() if isinstance(m, cls)]
+        """The scope's members of one kind (first declarations, in order)."""
+        if scope.by_kind is None:
+            scope.by_kind = defaultdict(list)
+            for m in scope.members.values():
+                scope.by_kind[type(m)].append(m)
+        return scope.by_kind.get(cls, [])
 
     # ---------------------------------------------------------------- powers
 

@@ -200,7 +200,9 @@ def apply_scenario(model: Model, name: str) -> Model:
     overlay.apply(scenario)
     loaded = LoadedModel(model.entry, model.root, overlay.files(), model.loading)
     result = resolve(loaded)
-    return attrs.evolve(result, facts=result.facts + tuple(overlay.findings), scenario=name)
+    # every scenario's paths are judged against the baseline, with or without this one applied
+    checked = tuple(overlay.findings) + tuple(scenario_findings(model))
+    return attrs.evolve(result, facts=result.facts + checked, scenario=name)
 
 
 def scenario_findings(model: Model) -> list[Finding]:

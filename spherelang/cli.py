@@ -212,6 +212,71 @@ def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None,
 
 
 @cli.command()
+@click.argument("file", type=click.Path())
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write the picture here (default: standard output).")
+@click.option("--scenario", metavar="NAME", default=None, help="Draw the model with this scenario applied.")
+@click.option("--format", "fmt", type=click.Choice(("svg", "dot")), default="svg", show_default=True)
+@_with_thresholds
+def graph(file: str, output_file: str | None, scenario: str | None, fmt: str, config_file: str | None,
+          corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None) -> None:
+    """Draw the concentric spheres: SVG (fill by effective capacity, outline by
+    the worst diagnostic, hover text with figures) or Graphviz DOT."""
+    from .engine import load, paused_gc
+    from .evaluator import evaluate
+    from .visual import render_dot, render_svg
+
+    config = _build_config((), (), None, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file)
+    with paused_gc():
+        model = load(file, config)
+        result = evaluate(model, scenario, config)
+        render = render_svg if fmt == "svg" else render_dot
+        _emit(render(model, result), output_file)
+
+
+@cli.command()
+@click.argument("file", type=click.Path())
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), default="report.html", show_default=True,
+              help="Where to write the HTML ('-' for standard output).")
+@click.option("--scenario", metavar="NAME", default=None, help="Compare this scenario with the baseline.")
+@_with_thresholds
+def report(file: str, output_file: str, scenario: str | None, config_file: str | None,
+           corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None) -> None:
+    """Write one self-contained HTML report: the picture, the diagnostics and the figures."""
+    from .engine import load, paused_gc
+    from .evaluator import evaluate
+    from .visual import render_html
+
+    config = _build_config((), (), None, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file)
+    with paused_gc():
+        model = load(file, config)
+        result = evaluate(model, scenario, config)
+        _emit(render_html(model, None, result), None if output_file == "-" else output_file)
+    if output_file != "-":
+        click.echo(f"wrote {output_file}", err=True)
+
+
+@cli.command()
+@click.argument("file", type=click.Path())
+@click.option("--scenario", metavar="NAME", default=None, help="Dump the model with this scenario applied.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None, help="Write the JSON here.")
+def dump(file: str, scenario: str | None, output_file: str | None) -> None:
+    """Print the resolved model as JSON (a versioned shape, see spherelang.report.dump)."""
+    import json
+
+    from .engine import load, paused_gc
+    from .evaluator import apply_scenario
+    from .report.dump import dump_object
+
+    with paused_gc():
+        model = load(file)
+        if scenario is not None:
+            model = apply_scenario(model, scenario)
+        text = json.dumps(dump_object(model), ensure_ascii=False, separators=(",", ":")) + "\n"
+    _emit(text, output_file)
+
+
+@cli.command()
 @click.argument("code")
 @click.argument("paths", nargs=-1, type=click.Path())
 def explain(code: str, paths: tuple[str, ...]) -> None:

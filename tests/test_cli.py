@@ -206,3 +206,23 @@ def test_jobs_give_the_same_report_as_a_serial_run(project: Path, capsys: pytest
     parallel = run(["check", "--format", "json", "--jobs", "2", "."], capsys)
     assert serial == parallel
     assert json.loads(serial[1])["summary"]["files"] == 8
+
+
+def test_graph_report_and_dump_commands(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from xml.etree import ElementTree as ET
+
+    (project / "m.sphere").write_text(ERROR)
+    status, out, _ = run(["graph", "m.sphere"], capsys)
+    assert status == 0 and ET.fromstring(out).tag.endswith("svg")
+    status, out, _ = run(["graph", "--format", "dot", "m.sphere"], capsys)
+    assert status == 0 and out.lstrip().startswith(("digraph", "graph"))
+    status, _, err = run(["report", "m.sphere", "-o", "r.html"], capsys)
+    html = (project / "r.html").read_text()
+    assert status == 0 and "REF001" in html and "Nation" in html and "wrote r.html" in err
+    status, out, _ = run(["dump", "m.sphere"], capsys)
+    data = json.loads(out)
+    assert (data["version"], data["kind"]) == (1, "spherelang.model")
+    (nation,) = data["spheres"]
+    assert nation["resources"][0] == {"name": "revenue", "amount": 100, "unit": "USD", "source": None,
+                                      "grant": "root", "allocated": 0, "required": 0, "available": 100}
+    assert nation["responsibilities"][0]["requires"][1]["status"] == "unknown"

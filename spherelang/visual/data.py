@@ -4,6 +4,7 @@ worst severity, plus the colour scales the picture and its legend share."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -11,6 +12,7 @@ import attrs
 from ..diagnostics import Diagnostic, Severity
 from ..evaluator.figures import FIGURES, Evaluation, Figures
 from ..model import Model, Sphere
+from ..report.paths import display_path
 from .text import number
 
 
@@ -43,7 +45,7 @@ def model_title(model: Model) -> str:
     for file in model.files:
         if file.model is not None:
             return file.model.title
-    return model.entry
+    return display_path(model.entry)
 
 
 def align(model: Model, evaluation: Evaluation | None) -> Model:
@@ -116,10 +118,10 @@ NO_FIGURE_OPACITY = "0.06"
 
 def capacity_colour(value: float) -> str:
     value = min(1.0, max(0.0, value))
-    for (lo, c0), (hi, c1) in zip(CAPACITY_STOPS, CAPACITY_STOPS[1:]):
+    for (lo, c0), (hi, c1) in itertools.pairwise(CAPACITY_STOPS):
         if value <= hi:
             t = (value - lo) / (hi - lo)
-            return "#" + "".join(f"{round(a + (b - a) * t):02x}" for a, b in zip(c0, c1))
+            return "#" + "".join(f"{round(a + (b - a) * t):02x}" for a, b in zip(c0, c1, strict=True))
     return "#" + "".join(f"{v:02x}" for v in CAPACITY_STOPS[-1][1])
 
 

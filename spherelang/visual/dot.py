@@ -1,6 +1,8 @@
 """The spheres as Graphviz DOT: a sphere with children is a ``subgraph
-cluster_N`` holding them (Graphviz draws nested clusters as nested boxes, the
-nearest DOT has to concentric circles); a sphere without children is a node.
+cluster_N`` holding them, a sphere without children a node. The graph asks
+for Graphviz's ``osage`` layout (``dot -Tsvg`` honours ``layout=osage``), which
+packs clusters inside clusters: nested boxes, the nearest Graphviz has to
+concentric circles. There are no edges; nesting is the whole picture.
 
 Fill and outline follow the SVG picture (effective capacity; worst
 diagnostic) and each cluster and node carries a ``tooltip`` with its figures
@@ -15,13 +17,15 @@ from ..diagnostics import Diagnostic, Severity
 from ..evaluator.figures import Evaluation
 from ..model import Model
 from .data import NO_FIGURE_FILL, OUTLINES, SphereView, View, build_view, capacity_colour, hover_text
-from .text import FONT_FAMILY, clean, number
+from .text import clean, number
 
 #: No-figure fill as #RRGGBBAA: Graphviz has no separate fill opacity.
 _NO_FIGURE = NO_FIGURE_FILL + "10"
 _STYLE = {Severity.WARNING: "dashed", Severity.INFO: "dotted"}
 #: Indentation stops growing here: 1,000 nested clusters stay readable text.
 _MAX_INDENT = 24
+#: A font list Graphviz (fontconfig) understands.
+_FONT = "Helvetica,Arial,sans-serif"
 
 
 def quote(text: str) -> str:
@@ -40,9 +44,9 @@ def render_dot(model: Model, evaluation: Evaluation | None = None, diagnostics: 
     view = build_view(model, evaluation, diagnostics)
     out = [f"// {_comment(view.title)}: {len(view.spheres)} spheres (spherelang)",
            "digraph spheres {",
-           f"  graph [label={quote(_caption(view))}, labelloc=t, fontname={quote(FONT_FAMILY)}, fontsize=14, "
-           'rankdir=LR, newrank=true];',
-           f'  node [shape=box, style="rounded,filled", fontname={quote(FONT_FAMILY)}, fontsize=10, '
+           f"  graph [label={quote(_caption(view))}, labelloc=t, fontname={quote(_FONT)}, fontsize=14, "
+           'layout=osage, pack=12];',
+           f'  node [shape=box, style="rounded,filled", fontname={quote(_FONT)}, fontsize=10, '
            'fillcolor="#ffffff"];']
     out.extend(_body(view))
     out.append("}")

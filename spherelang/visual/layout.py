@@ -23,7 +23,7 @@ PADDING = 6.0
 #: Gap between a parent's label and the circles below it.
 LABEL_GAP = 3.0
 #: Least distance from a parent's outline to the top of its label.
-LABEL_TOP = 5.0
+LABEL_TOP = 8.0
 #: Room around a label, horizontally, inside its circle.
 LABEL_SIDE = 3.0
 #: Room around a leaf's label.
@@ -56,7 +56,7 @@ class Layout:
 class _Disc:
     """A mutable circle while packing (attrs slots would cost more here)."""
 
-    __slots__ = ("x", "y", "r", "next", "prev")
+    __slots__ = ("next", "prev", "r", "x", "y")
 
     def __init__(self, r: float, x: float = 0.0, y: float = 0.0) -> None:
         self.x = x
@@ -359,10 +359,10 @@ def layout_tree(parents: Sequence[int | None], labels: Sequence[tuple[float, flo
             continue
         offsets, inner = _pack(kids[i], radius)
         radius[i], shift, top[i] = _frame(inner, width, height)
-        for k, (ox, oy) in zip(kids[i], offsets):
+        for k, (ox, oy) in zip(kids[i], offsets, strict=True):
             local[k] = (ox, oy + shift)
     offsets, outer = _pack(roots, radius)
-    for k, offset in zip(roots, offsets):
+    for k, offset in zip(roots, offsets, strict=True):
         local[k] = offset
     # Parents before children: absolute positions in index order.
     absolute: list[tuple[float, float]] = [(0.0, 0.0)] * n

@@ -8,6 +8,7 @@ rounded to two decimals and nothing is iterated in hash order.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import attrs
@@ -24,9 +25,9 @@ from .data import (
     SphereView,
     View,
     build_view,
-    preorder,
     capacity_colour,
     hover_text,
+    preorder,
     severity_counts,
 )
 from .layout import Circle, Layout, layout_tree
@@ -44,15 +45,19 @@ MIN_FONT_PX = 6.0
 MAX_DRAWING = 2400.0
 MIN_DRAWING = 160.0
 MARGIN = 16.0
-HEADER = 54.0
+HEADER = 38.0  # the title line; each subtitle line adds SUBTITLE_LINE
+SUBTITLE_LINE = 16.0
 LEGEND_WIDTH = 236.0
 LEGEND_GAP = 28.0
+#: Spheres nested deeper than this get no depth shade (see ``_fill``).
+SHADE_DEPTH = 12
 NAME_LIMIT = 32  # longer names are shortened on the picture (the hover text has them whole)
 
 
 @attrs.frozen(slots=True)
 class Label:
-    """What a sphere's label says; a leaf's is centred lines, a parent's one line."""
+    """What a sphere's label says: a leaf's name wrapped over centred lines, a
+    parent's name on one line; the layer goes on the line below either."""
 
     lines: tuple[str, ...]
     layer: str
@@ -90,19 +95,20 @@ class Frame:
     drawing: float
     width: float
     height: float
+    header: float
 
     def place(self, c: Circle) -> tuple[str, str, str]:
         return coord(self.ox + c.x * self.scale), coord(self.oy + c.y * self.scale), coord(c.r * self.scale)
 
 
-def _frame(layout: Layout, legend_height: float) -> Frame:
+def _frame(layout: Layout, legend_height: float, header: float) -> Frame:
     natural = max(2 * layout.radius, 1.0)
     drawing = min(max(natural, MIN_DRAWING), MAX_DRAWING)
     scale = drawing / natural
     centre = MARGIN + drawing / 2
     width = MARGIN + drawing + LEGEND_GAP + LEGEND_WIDTH + MARGIN
-    height = HEADER + max(drawing, legend_height) + MARGIN
-    return Frame(scale, centre, HEADER + drawing / 2, drawing, width, height)
+    height = header + max(drawing, legend_height) + MARGIN
+    return Frame(scale, centre, header + drawing / 2, drawing, width, height, header)
 
 
 def render_svg(model: Model, evaluation: Evaluation | None = None,
@@ -121,7 +127,8 @@ def render_svg(model: Model, evaluation: Evaluation | None = None,
     parents = [None if v.sphere.parent is None else slot[v.sphere.parent] for v in order]
     layout = layout_tree(parents, [(lb.width, lb.height) for lb in labels])
     legend = _legend(view)
-    frame = _frame(layout, legend.height)
+    subtitle = _subtitle(view)
+    frame = _frame(layout, legend.height, HEADER + SUBTITLE_LINE * len(subtitle))
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{coord(frame.width)}" height="{coord(frame.height)}" '
         f'viewBox="0 0 {coord(frame.width)} {coord(frame.height)}" font-family="{xml_attr(FONT_FAMILY)}" '
@@ -130,15 +137,17 @@ def render_svg(model: Model, evaluation: Evaluation | None = None,
         _gradient(),
         f'<rect width="{coord(frame.width)}" height="{coord(frame.height)}" fill="#ffffff"/>',
     ]
-    out.extend(_header(view, frame))
+    out.extend(_header(view.title, subtitle, frame))
     out.append('<g class="spheres">')
-    out.extend(_circle(v, c, frame, view.scenario) for v, c in zip(order, layout.circles))
+    circles = layout.circles
+    out.extend(_circle(v, c, None if p is None else circles[p], frame, view.scenario)
+               for v, c, p in zip(order, circles, parents, strict=True))
     out.append("</g>")
     out.append('<g class="labels" pointer-events="none" text-anchor="middle" fill="#1a1a1a">')
-    for v, c, label in zip(order, layout.circles, labels):
+    for v, c, label in zip(order, layout.circles, labels, strict=True):
         out.extend(_label(v, c, label, frame))
     out.append("</g>")
-    out.extend(legend.place(MARGIN + frame.drawing + LEGEND_GAP, HEADER))
+    out.extend(legend.place(MARGIN + frame.drawing + LEGEND_GAP, frame.header))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -148,17 +157,22 @@ def _caption(view: View) -> str:
     return text + (f", scenario '{view.scenario}'" if view.scenario else "")
 
 
-def _header(view: View, frame: Frame) -> list[str]:
-    room = frame.width - 2 * MARGIN
-    title = _fit(view.title, 16.0, room, bold=True)
-    sub = f"{len(view.spheres)} spheres \u00b7 fill: effective capacity \u00b7 outline: worst diagnostic"
+def _subtitle(view: View) -> list[str]:
+    lines = [f"{len(view.spheres)} spheres \u00b7 fill: effective capacity \u00b7 outline: worst diagnostic"]
     if view.scenario:
-        sub = f"scenario '{view.scenario}' (figures after it; hover for the baseline) \u00b7 " + sub
-    return [
-        f'<text x="{coord(MARGIN)}" y="24.00" font-size="16" font-weight="bold" fill="#1a1a1a">'
-        f"{xml_text(title)}</text>",
-        f'<text x="{coord(MARGIN)}" y="42.00" font-size="11" fill="#546e7a">{xml_text(_fit(sub, 11.0, room))}</text>',
-    ]
+        lines.insert(0, f"scenario '{view.scenario}': figures after it; hover a sphere for the baseline")
+    return lines
+
+
+def _header(title: str, subtitle: list[str], frame: Frame) -> list[str]:
+    room = frame.width - 2 * MARGIN
+    out = [f'<text x="{coord(MARGIN)}" y="24.00" font-size="16" font-weight="bold" fill="#1a1a1a">'
+           f"{xml_text(_fit(title, 16.0, room, bold=True))}</text>"]
+    for i, line in enumerate(subtitle):
+        y = coord(HEADER + 4 + SUBTITLE_LINE * i)
+        out.append(f'<text x="{coord(MARGIN)}" y="{y}" font-size="11" fill="#546e7a">'
+                   f"{xml_text(_fit(line, 11.0, room))}</text>")
+    return out
 
 
 def _fit(text: str, size: float, room: float, bold: bool = False) -> str:
@@ -170,20 +184,35 @@ def _fit(text: str, size: float, room: float, bold: bool = False) -> str:
 
 def _fill(v: SphereView) -> str:
     effective = v.figures.effective
-    if effective is None:
-        return f'fill="{NO_FIGURE_FILL}" fill-opacity="{NO_FIGURE_OPACITY}"'
-    return f'fill="{capacity_colour(effective)}"'
+    if effective is not None:
+        return f'fill="{capacity_colour(effective)}"'
+    # The translucent shade deepens with nesting; past SHADE_DEPTH it would
+    # saturate to a dark blot, so deeper spheres are clear (still hoverable:
+    # a transparent fill is painted, "none" would not be).
+    opacity = NO_FIGURE_OPACITY if v.sphere.depth < SHADE_DEPTH else "0"
+    return f'fill="{NO_FIGURE_FILL}" fill-opacity="{opacity}"'
 
 
-def _stroke(v: SphereView) -> str:
+def _stroke(v: SphereView, room: float) -> str:
+    """The outline of the worst diagnostic, thinned where circles are packed
+    closer than the outline is wide (deep chains would turn into a solid disc)."""
     o = OUTLINES[v.worst]
-    dash = f' stroke-dasharray="{o.dash}"' if o.dash else ""
-    return f'stroke="{o.colour}" stroke-width="{o.width:.1f}"{dash}'
+    width = min(o.width, max(0.2, room / 2))
+    dash = f' stroke-dasharray="{o.dash}"' if o.dash and width >= 1 else ""
+    return f'stroke="{o.colour}" stroke-width="{coord(width)}"{dash}'
 
 
-def _circle(v: SphereView, c: Circle, frame: Frame, scenario: str | None) -> str:
+def _room(c: Circle, parent: Circle | None, scale: float) -> float:
+    """Pixels between a circle and its parent's outline, or its radius for a root."""
+    if parent is None:
+        return c.r * scale
+    gap = parent.r - math.hypot(c.x - parent.x, c.y - parent.y) - c.r
+    return min(c.r, gap) * scale
+
+
+def _circle(v: SphereView, c: Circle, parent: Circle | None, frame: Frame, scenario: str | None) -> str:
     x, y, r = frame.place(c)
-    return (f'<circle cx="{x}" cy="{y}" r="{r}" {_fill(v)} {_stroke(v)}>'
+    return (f'<circle cx="{x}" cy="{y}" r="{r}" {_fill(v)} {_stroke(v, _room(c, parent, frame.scale))}>'
             f"<title>{xml_text(hover_text(v, scenario))}</title></circle>")
 
 

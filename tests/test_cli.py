@@ -215,7 +215,7 @@ def test_graph_report_and_dump_commands(project: Path, capsys: pytest.CaptureFix
     status, out, _ = run(["graph", "m.sphere"], capsys)
     assert status == 0 and ET.fromstring(out).tag.endswith("svg")
     status, out, _ = run(["graph", "--format", "dot", "m.sphere"], capsys)
-    assert status == 0 and out.lstrip().startswith(("digraph", "graph"))
+    assert status == 0 and "digraph spheres {" in out
     status, _, err = run(["report", "m.sphere", "-o", "r.html"], capsys)
     html = (project / "r.html").read_text()
     assert status == 0 and "REF001" in html and "Nation" in html and "wrote r.html" in err

@@ -72,16 +72,21 @@ def _emit(text: str, output_file: str | None, colour: bool = False) -> None:
 
 def _build_config(select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
                   tolerance: float | None, threshold: float | None, budget: int | None,
-                  config_file: str | None = None, start: str = ".") -> Config:
+                  config_file: str | None = None, start: str = ".", cache: bool | None = None) -> Config:
     """The configuration file (``--config``, else the nearest one above ``start``),
-    overridden by command-line options."""
+    overridden by command-line options. The command line caches parses by default."""
+    import attrs
+
     from .config import DEFAULT_CONFIG, parse_codes
     from .diagnostics import Severity
     from .settings import find_config, read_config
 
     path = config_file or find_config(start)
-    base = read_config(path) if path else DEFAULT_CONFIG
+    base = read_config(path, attrs.evolve(DEFAULT_CONFIG, cache=True)) if path else attrs.evolve(
+        DEFAULT_CONFIG, cache=True)
     changes: dict[str, Any] = {}
+    if cache is not None:
+        changes["cache"] = cache
     if select:
         changes["select"] = parse_codes(",".join(select), "--select")
     if ignore:
@@ -94,8 +99,6 @@ def _build_config(select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str
         changes["elasticity_threshold"] = threshold
     if budget is not None:
         changes["rule_budget"] = budget
-    import attrs
-
     return attrs.evolve(base, **changes)
 
 
@@ -108,6 +111,8 @@ _threshold_options = [
                  help="Elasticity below this gives ELA002 (default 0.3)."),
     click.option("--rule-budget", type=click.IntRange(min=1), default=None,
                  help="Evaluation steps each user rule may take (default 1,000,000)."),
+    click.option("--no-cache", "no_cache", is_flag=True, default=False,
+                 help="Do not read or write the parse cache (.sphere_cache in the project root)."),
 ]
 
 
@@ -138,12 +143,12 @@ def cli() -> None:
 @_with_thresholds
 def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
           scenario: str | None, output_file: str | None, statistics: bool, jobs: int, config_file: str | None,
-          corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None) -> None:
+          corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool) -> None:
     """Check models: every file named, and every *.sphere file under a directory."""
     from .engine import check_entries
 
     config = _build_config(select, ignore, fail_on, corridor_tolerance, elasticity_threshold, rule_budget,
-                           config_file, paths[0] if paths else ".")
+                           config_file, paths[0] if paths else ".", cache=False if no_cache else None)
     entries = find_entries(paths or (".",), config.exclude)
     report = check_entries(entries, config, scenario=scenario, jobs=jobs or os.cpu_count() or 1)
     colour = output_file is None and fmt == "text" and _colour()
@@ -195,13 +200,14 @@ def _render_report(report: Any, fmt: str, colour: bool) -> str:
 @_with_thresholds
 def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None, config_file: str | None,
                  corridor_tolerance: float | None, elasticity_threshold: float | None,
-                 rule_budget: int | None) -> None:
+                 rule_budget: int | None, no_cache: bool) -> None:
     """Evaluate a model: capacity, ceiling, effective, headroom and elasticity per sphere."""
     from .engine import load
     from .evaluator import evaluate
     from .report import json_format, text
 
-    config = _build_config((), (), fail_on, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file)
+    config = _build_config((), (), fail_on, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file,
+                           cache=False if no_cache else None)
     result = evaluate(load(file, config), scenario, config)
     if fmt == "json":
         click.echo(json_format.dumps(json_format.evaluation_object(result)))
@@ -219,14 +225,15 @@ def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None,
 @click.option("--format", "fmt", type=click.Choice(("svg", "dot")), default="svg", show_default=True)
 @_with_thresholds
 def graph(file: str, output_file: str | None, scenario: str | None, fmt: str, config_file: str | None,
-          corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None) -> None:
+          corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool) -> None:
     """Draw the concentric spheres: SVG (fill by effective capacity, outline by
     the worst diagnostic, hover text with figures) or Graphviz DOT."""
     from .engine import load, paused_gc
     from .evaluator import evaluate
     from .visual import render_dot, render_svg
 
-    config = _build_config((), (), None, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file)
+    config = _build_config((), (), None, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file,
+                           cache=False if no_cache else None)
     with paused_gc():
         model = load(file, config)
         result = evaluate(model, scenario, config)
@@ -241,13 +248,14 @@ def graph(file: str, output_file: str | None, scenario: str | None, fmt: str, co
 @click.option("--scenario", metavar="NAME", default=None, help="Compare this scenario with the baseline.")
 @_with_thresholds
 def report(file: str, output_file: str, scenario: str | None, config_file: str | None,
-           corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None) -> None:
+           corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool) -> None:
     """Write one self-contained HTML report: the picture, the diagnostics and the figures."""
     from .engine import load, paused_gc
     from .evaluator import evaluate
     from .visual import render_html
 
-    config = _build_config((), (), None, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file)
+    config = _build_config((), (), None, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file,
+                           cache=False if no_cache else None)
     with paused_gc():
         model = load(file, config)
         result = evaluate(model, scenario, config)

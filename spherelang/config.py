@@ -51,6 +51,8 @@ class Config:
     rule_budget: int = 1_000_000
     exclude: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS
+    #: Keep parsed files in the project's .sphere_cache (the CLI's default; off for the API).
+    cache: bool = False
 
     def wants(self, code: str) -> bool:
         if self.select and not matches(code, self.select):

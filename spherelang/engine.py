@@ -92,7 +92,7 @@ def load(path: str | os.PathLike[str], config: Config = DEFAULT_CONFIG) -> Model
         what = "a directory" if os.path.isdir(entry) else "no such file"
         raise SphereUsageError(f"{entry}: {what} (a model's entry is a .sphere file)")
     with paused_gc():
-        return resolve(load_model(entry, limits=config.limits))
+        return resolve(load_model(entry, limits=config.limits, cache=config.cache))
 
 
 def context(config: Config) -> Context:

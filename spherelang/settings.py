@@ -3,7 +3,7 @@
 
 Keys: ``select``, ``ignore`` (lists of codes or prefixes), ``fail-on``,
 ``exclude`` (globs), ``corridor-tolerance``, ``elasticity-threshold``,
-``rule-budget``, ``max-file-size`` (bytes), and a ``severity`` table mapping a
+``rule-budget``, ``max-file-size`` (bytes), ``cache`` (true/false), and a ``severity`` table mapping a
 code to ``error``/``warning``/``info``. An unknown key or a bad value is a
 :class:`SphereUsageError` naming it (the CLI exits 2).
 """
@@ -70,6 +70,12 @@ def _integer(key: str, value: Any) -> int:
     return value
 
 
+def _boolean(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise SphereUsageError(f"'{key}' must be true or false, not {value!r}")
+    return value
+
+
 def _codes(key: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise SphereUsageError(f"'{key}' must be a list of codes, like [\"BAL\", \"NEST002\"]")
@@ -107,6 +113,7 @@ _KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "elasticity-threshold": ("elasticity_threshold", _number(0, 1)),
     "rule-budget": ("rule_budget", _integer),
     "max-file-size": ("limits", _integer),
+    "cache": ("cache", _boolean),
 }
 
 

@@ -17,7 +17,9 @@ from collections.abc import Iterator
 import attrs
 
 from ..diagnostics import Diagnostic, Severity, Span
-from ..syntax import ParseFailure, ast, parse_bytes
+from ..syntax import ParseFailure, ast
+from ..syntax.parser import parse_bytes_source
+from .cache import ParseCache
 
 PROJECT_MARKERS = ("sphere.toml", "pyproject.toml")
 _GLOB_CHARS = frozenset("*?[")
@@ -76,7 +78,8 @@ def _inside(path: str, root: str) -> bool:
 
 
 class _Loader:
-    def __init__(self, entry: str, root: str, limits: Limits) -> None:
+    def __init__(self, entry: str, root: str, limits: Limits, cache: ParseCache | None = None) -> None:
+        self.cache = cache
         self.entry = os.path.abspath(entry)
         self.root = root
         self.real_root = os.path.realpath(root)
@@ -112,11 +115,19 @@ class _Loader:
         except OSError as exc:
             self.diagnostics.append(_error("SPH002", f"cannot read {_show(path)}: {exc.strerror or exc}", where))
             return None
+        key = self.cache.key(data, path) if self.cache else ""
+        if self.cache:
+            cached = self.cache.get(key)
+            if cached is not None:
+                return cached
         try:
-            return parse_bytes(data, path)
+            parsed, fast = parse_bytes_source(data, path)
         except ParseFailure as failure:
             self.diagnostics.extend(failure.diagnostics)
             return None
+        if self.cache and not fast:
+            self.cache.put(key, parsed)
+        return parsed
 
     # -------------------------------------------------------------- imports
 
@@ -217,7 +228,14 @@ def _show(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def load_model(entry: str, *, root: str | None = None, limits: Limits = DEFAULT_LIMITS) -> LoadedModel:
-    """Load ``entry`` and everything it imports (never raises for bad input)."""
+def load_model(entry: str, *, root: str | None = None, limits: Limits = DEFAULT_LIMITS,
+               cache: bool = False) -> LoadedModel:
+    """Load ``entry`` and everything it imports (never raises for bad input).
+
+    With ``cache``, parsed files are kept in the project root's ``.sphere_cache``
+    — only in a real project (a directory marked by sphere.toml or
+    pyproject.toml), never in whatever directory a stray file sits in.
+    """
     root = os.path.abspath(root) if root else find_project_root(entry)
-    return _Loader(entry, root, limits).run()
+    marked = any(os.path.isfile(os.path.join(root, m)) for m in PROJECT_MARKERS)
+    return _Loader(entry, root, limits, ParseCache(root) if cache and marked else None).run()

@@ -136,6 +136,11 @@ def get_parser() -> Lark:
 
 def parse_text(text: str, path: str = "<string>") -> ast.File:
     """Parse decoded text; raise :class:`ParseFailure` on a syntax or encoding error."""
+    return parse_source(text, path)[0]
+
+
+def parse_source(text: str, path: str = "<string>") -> tuple[ast.File, bool]:
+    """Like :func:`parse_text`, and whether the fast path took the file."""
     try:
         text = prepare(text)
     except EncodingProblem as exc:
@@ -146,9 +151,9 @@ def parse_text(text: str, path: str = "<string>") -> ast.File:
     try:
         fast = parse_fast(text, path, MAX_NESTING)
         if fast is not None:
-            return fast
+            return fast, True
         SUPPRESSIONS.set([])  # the fast path may have collected some before giving up
-        return get_parser().parse(text, start="start")  # type: ignore[no-any-return]
+        return get_parser().parse(text, start="start"), False
     except (UnexpectedInput, SyntaxProblem, _NestingTooDeep) as exc:
         first = _syntax_diagnostic(exc, text, path)
         raise ParseFailure(first, tuple(_further_errors(text, path, exc, first))) from None
@@ -196,11 +201,16 @@ def _recoverable(exc: Exception, diagnostic: Diagnostic, lines: list[str]) -> bo
 
 
 def parse_bytes(data: bytes, path: str) -> ast.File:
+    return parse_bytes_source(data, path)[0]
+
+
+def parse_bytes_source(data: bytes, path: str) -> tuple[ast.File, bool]:
+    """Parse a file's bytes; also say whether the fast path took it."""
     try:
         text = decode(data)
     except EncodingProblem as exc:
         raise ParseFailure(_encoding_diagnostic(exc, path)) from None
-    return parse_text(text, path)
+    return parse_source(text, path)
 
 
 def parse_expression(text: str, path: str = "<string>") -> ast.Expr:

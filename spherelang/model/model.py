@@ -11,9 +11,6 @@ import attrs
 from ..diagnostics import Diagnostic, Finding, Span
 from ..syntax import ast
 
-frozen = attrs.frozen(slots=True)
-
-
 class LinkStatus(enum.Enum):
     """How a reference (``from``, an implicit grant, a ``requires`` name) resolved."""
 
@@ -25,7 +22,7 @@ class LinkStatus(enum.Enum):
     MISSING = "missing"              # nothing grants it implicitly (NEST002/NEST005)
 
 
-@frozen
+@attrs.frozen
 class Link:
     """Where a reference points: ``sphere`` (an index into ``Model.spheres``) and
     ``name`` of the target member when ``status`` is OK."""
@@ -45,7 +42,7 @@ class Link:
         return self.status is LinkStatus.OK
 
 
-@frozen
+@attrs.frozen
 class Power:
     name: str
     sphere: int
@@ -55,7 +52,7 @@ class Power:
     kind = "power"
 
 
-@frozen
+@attrs.frozen
 class Requirement:
     """One ``requires`` entry: a power, or a resource and the amount it needs."""
 
@@ -68,7 +65,7 @@ class Requirement:
     span: Span
 
 
-@frozen
+@attrs.frozen
 class Responsibility:
     name: str
     sphere: int
@@ -92,7 +89,7 @@ class Responsibility:
         return any(not r.link.ok for r in self.requires)
 
 
-@frozen
+@attrs.frozen
 class Resource:
     name: str
     sphere: int
@@ -112,7 +109,7 @@ class Resource:
         return None if self.amount is None else self.amount - self.allocated
 
 
-@frozen
+@attrs.frozen
 class Indicator:
     name: str
     sphere: int
@@ -131,7 +128,7 @@ class Indicator:
         return self.of is not None
 
 
-@frozen
+@attrs.frozen
 class Channel:
     name: str
     sphere: int
@@ -144,7 +141,7 @@ class Channel:
 Member = Union[Power, Responsibility, Resource, Indicator, Channel]
 
 
-@frozen
+@attrs.frozen
 class Sphere:
     """A sphere with its members and figures; ``index`` is its place in
     ``Model.spheres`` (pre-order), ``parent`` and ``children`` are indices too."""
@@ -187,7 +184,7 @@ class Sphere:
         return None
 
 
-@frozen
+@attrs.frozen
 class Model:
     """A whole resolved model: spheres in pre-order (roots in declaration order)."""
 

@@ -8,16 +8,18 @@ never recurse, however deep a model nests.
 
 from __future__ import annotations
 
-from typing import Union
+from typing import TypeVar, Union, dataclass_transform
 
 import attrs
 
 from ..diagnostics import Severity, Span
 
 _freeze = attrs.frozen(slots=True)
+_T = TypeVar("_T")
 
 
-def frozen(cls: type) -> type:
+@dataclass_transform(field_specifiers=(attrs.field,))
+def frozen(cls: type[_T]) -> type[_T]:
     """attrs frozen, slotted, and pickled as ``cls(*fields)`` — several times
     faster to load than attrs' generic state protocol (see loading.cache)."""
     made = _freeze(cls)

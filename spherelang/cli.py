@@ -30,10 +30,12 @@ def find_entries(paths: Sequence[str], exclude: Sequence[str] = ()) -> list[str]
 
     entries: list[str] = []
     for path in paths:
-        if os.path.isfile(path):
-            entries.append(path)
-        elif os.path.isdir(path):
+        if os.path.isdir(path):
             entries.extend(_walk(path, exclude, fnmatch.fnmatch))
+        elif os.path.isfile(path):
+            entries.append(path)
+        elif os.path.lexists(path):
+            raise click.UsageError(f"{path}: not a regular file")
         else:
             raise click.UsageError(f"{path}: no such file or directory")
     return list(dict.fromkeys(entries))

@@ -85,11 +85,17 @@ def paused_gc() -> Iterator[None]:
                 gc.enable()
 
 
-def load(path: str | os.PathLike[str], config: Config = DEFAULT_CONFIG) -> Model:
-    """Load and resolve the model whose entry file is ``path``."""
+def load(path: str | os.PathLike[str], config: Config = DEFAULT_CONFIG, *, strict: bool = True) -> Model:
+    """Load and resolve the model whose entry file is ``path``.
+
+    A path that is not a regular file is a usage error; with ``strict=False``
+    (files met in a directory scan) a FIFO or a dangling link gets a
+    diagnostic instead, so one odd file does not stop the run.
+    """
     entry = os.fspath(path)
-    if not os.path.isfile(entry):
-        what = "a directory" if os.path.isdir(entry) else "no such file"
+    if os.path.isdir(entry) or not os.path.lexists(entry) or (strict and not os.path.isfile(entry)):
+        what = ("a directory" if os.path.isdir(entry) else "no such file" if not os.path.lexists(entry)
+                else "not a regular file")
         raise SphereUsageError(f"{entry}: {what} (a model's entry is a .sphere file)")
     with paused_gc():
         return resolve(load_model(entry, limits=config.limits, cache=config.cache))
@@ -270,7 +276,7 @@ def check_entry(entry: str, config: Config, scenario: str | None, always_apply: 
     from .evaluator import apply_scenario
 
     with paused_gc():
-        model = load(entry, config)
+        model = load(entry, config, strict=False)
         applied = scenario is not None and (always_apply or _declares(model, scenario))
         if applied:
             assert scenario is not None

@@ -25,14 +25,20 @@ The layout (see README "Formatting"):
   stays on its line after two spaces; a comment inside a multi-line expression moves,
   as an own-line comment, above its statement, which is joined onto one line;
   trailing whitespace in comments is removed;
+- a line that ends in a suppression or expectation comment (``// sphere: ignore[...]``,
+  ``// expect: ...``) is never split, because the comment applies to every statement
+  on its line: its statements stay together, joined with ``; `` (``header { a }``
+  for a block), and an empty block's ``}`` carrying one is not pulled up;
 - numbers, strings (message templates included), names and the user's parentheses
-  are kept exactly as written; statements are never reordered;
+  are kept exactly as written; statements are never reordered; lines are never
+  wrapped (there is no line-length limit);
 - output is UTF-8 without a BOM, LF line ends, exactly one final newline
   (an empty or blank file formats to the empty text).
 
 Every result is checked before it is returned: it must parse to the same AST
-as the input, apart from positions (:func:`strip_positions`), or
-:class:`FormatterBug` is raised and nothing should be written.
+as the input, apart from positions (:func:`strip_positions`), with each
+suppression comment on a line with the same statements (:func:`same_meaning`),
+or :class:`FormatterBug` is raised and nothing should be written.
 """
 
 from __future__ import annotations

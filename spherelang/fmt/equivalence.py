@@ -1,19 +1,24 @@
 """Meaning preservation: a position-free projection of the AST.
 
 Two texts mean the same when their ASTs are equal once every ``span`` is
-dropped. The AST is flat by design (spheres are a pre-order tuple, expressions
-an arena), so the projection's recursion depth is bounded by the AST's shape,
-not by how deeply the input nests.
+dropped, and each ``// sphere: ignore[...]`` suppression still shares its line
+with the same statements (a suppression applies to the diagnostics reported on
+its line, so that is the one position that carries meaning). The AST is flat by
+design (spheres are a pre-order tuple, expressions an arena), so the
+projection's recursion depth is bounded by the AST's shape, not by how deeply
+the input nests.
 """
 
 from __future__ import annotations
 
 import enum
+from collections import defaultdict
 from typing import Any
 
 import attrs
 
-from ..syntax.ast import File
+from ..diagnostics import Span
+from ..syntax.ast import File, ScenarioIn
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -39,6 +44,43 @@ def strip_positions(node: Any) -> Any:
     return node
 
 
+def suppression_bindings(file: File) -> tuple[tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]], ...]:
+    """Each suppression's codes with the statements on its line (diagnostics
+    are reported at a statement's first line), named without positions."""
+    anchors: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+
+    def at(span: Span, *key: Any) -> None:
+        anchors[span.line].append(key)
+
+    if file.model is not None:
+        at(file.model.span, "model")
+    for k, stmt in enumerate(file.imports):
+        at(stmt.span, "import", k)
+    for k, layers in enumerate(file.layers):
+        at(layers.span, "layers", k)
+    for i, sphere in enumerate(file.spheres):
+        at(sphere.span, "sphere", i)
+        for j, member in enumerate(sphere.members):
+            at(member.span, "member", i, j)
+    for k, rule in enumerate(file.rules):
+        at(rule.span, "rule", k)
+    for k, scenario in enumerate(file.scenarios):
+        at(scenario.span, "scenario", k)
+        for c, change in enumerate(scenario.changes):
+            at(change.span, "change", k, c)
+            if isinstance(change, ScenarioIn):
+                for j, member in enumerate(change.members):
+                    at(member.span, "change member", k, c, j)
+                for i, sphere in enumerate(change.spheres):
+                    at(sphere.span, "change sphere", k, c, i)
+                    for j, member in enumerate(sphere.members):
+                        at(member.span, "change sphere member", k, c, i, j)
+    return tuple(sorted((sup.codes, tuple(sorted(anchors.get(sup.span.line, ()))))
+                        for sup in getattr(file, "suppressions", ())))
+
+
 def same_meaning(a: File, b: File) -> bool:
-    """Whether two parsed files are equal apart from positions."""
-    return bool(strip_positions(a) == strip_positions(b))
+    """Whether two parsed files are equal apart from positions, with every
+    suppression comment on a line with the same statements."""
+    return bool(strip_positions(a) == strip_positions(b)
+                and suppression_bindings(a) == suppression_bindings(b))

@@ -10,6 +10,7 @@ nesting costs nothing special.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from lark import Token
@@ -27,15 +28,28 @@ _OPERAND_END = frozenset({"NAME", "NUMBER", "STRING", "RPAR", "RSQB", "TRUE", "F
 _EXPR_STATEMENTS = frozenset({"FOR", "WHERE", "REQUIRE"})
 _SIGNS = frozenset({"MINUS", "PLUS"})
 
-STMT, OPEN, CLOSE, COMMENT = "stmt", "open", "close", "comment"
+STMT, OPEN, CLOSE, COMMENT, GLUED = "stmt", "open", "close", "comment", "glued"
+
+#: Comments whose meaning depends on the line they are on: suppressions
+#: (``// sphere: ignore[...]`` applies to every statement on its line) and
+#: ``sphere test`` expectations (``// expect: CODE``). A line ending in one is
+#: never split, and such a comment never moves to another statement's line.
+LINE_BOUND = re.compile(r"//\s*(?:sphere|expect)\s*:")
 
 
 class Line:
-    """One output line before blank lines are settled."""
+    """One output line before blank lines are settled.
 
-    __slots__ = ("kind", "depth", "text", "trailing", "blank_before", "is_sphere", "last_raw")
+    ``opens``: the next line is the first thing of a block (an OPEN, or a GLUED
+    line that leaves a block open); ``closes``: the line starts with ``}``;
+    ``block``: at the top level, the line belongs to a block (starts, holds or
+    ends one).
+    """
 
-    def __init__(self, kind: str, depth: int, text: str, blank_before: bool, last_raw: int,
+    __slots__ = ("kind", "depth", "text", "trailing", "blank_before", "is_sphere", "first_raw", "last_raw",
+                 "opens", "closes", "block")
+
+    def __init__(self, kind: str, depth: int, text: str, blank_before: bool, first_raw: int, last_raw: int,
                  is_sphere: bool = False) -> None:
         self.kind = kind
         self.depth = depth
@@ -43,7 +57,11 @@ class Line:
         self.trailing: str | None = None
         self.blank_before = blank_before
         self.is_sphere = is_sphere
+        self.first_raw = first_raw  # source line of the line's first token
         self.last_raw = last_raw  # source line of the line's last token (for trailing comments)
+        self.opens = kind == OPEN
+        self.closes = kind == CLOSE
+        self.block = kind != STMT
 
 
 def render_statement(toks: Sequence[Token]) -> str:
@@ -85,7 +103,6 @@ def build_lines(toks: Sequence[Token]) -> list[Line]:
     stmt: list[Token] = []
     stmt_blank = False
     hoisted: list[Token] = []  # comments inside a statement that spans lines
-    stmt_trailing: Token | None = None
     prev_end = 0  # source line where the previous token or comment ended (0: none yet)
     attach: Line | None = None  # the line holding the last token, for a trailing comment
 
@@ -93,32 +110,39 @@ def build_lines(toks: Sequence[Token]) -> list[Line]:
         return prev_end > 0 and line - prev_end >= 2
 
     def end_statement() -> None:
-        nonlocal stmt, hoisted, stmt_trailing, attach
+        nonlocal stmt, hoisted, attach
         if not stmt:
             return
         blank = stmt_blank
         for c in hoisted:
-            lines.append(Line(COMMENT, depth, _comment_text(c), blank, c.line))
+            lines.append(Line(COMMENT, depth, _comment_text(c), blank, c.line, c.line))
             blank = False
-        line = Line(STMT, depth, render_statement(stmt), blank, stmt[-1].end_line)
-        if stmt_trailing is not None:
-            line.trailing = _comment_text(stmt_trailing)
+        line = Line(STMT, depth, render_statement(stmt), blank, stmt[0].line, stmt[-1].end_line)
         lines.append(line)
         attach = line
-        stmt, hoisted, stmt_trailing = [], [], None
+        stmt, hoisted = [], []
 
     for tok in toks:
         kind = tok.type
         if kind == "COMMENT":
             if stmt and paren:
-                hoisted.append(tok)
-            elif stmt:
-                stmt_trailing = tok
-            elif attach is not None and attach.trailing is None and tok.line == attach.last_raw:
-                attach.trailing = _comment_text(tok)
+                if (LINE_BOUND.search(tok.value) and attach is not None and attach.trailing is None
+                        and tok.line == attach.last_raw):
+                    # `rule R "s" { for s in spheres where f(a,  // sphere: ignore`: the comment
+                    # belongs to the header's line, not above the clause that continues below
+                    attach = _glue(lines, tok.line) or attach
+                    attach.trailing = _comment_text(tok)
+                else:
+                    hoisted.append(tok)
             else:
-                lines.append(Line(COMMENT, depth, _comment_text(tok), gap(tok.line), tok.line))
-                attach = None
+                end_statement()  # a comment ends its line: the statement is complete
+                if attach is not None and tok.line == attach.last_raw and LINE_BOUND.search(tok.value):
+                    attach = _glue(lines, tok.line) or attach
+                if attach is not None and attach.trailing is None and tok.line == attach.last_raw:
+                    attach.trailing = _comment_text(tok)
+                else:
+                    lines.append(Line(COMMENT, depth, _comment_text(tok), gap(tok.line), tok.line, tok.line))
+                    attach = None
             prev_end = tok.end_line
             continue
         if kind == "_NL":  # a newline inside () or [] never reaches here
@@ -127,7 +151,7 @@ def build_lines(toks: Sequence[Token]) -> list[Line]:
         if kind == "_SEMI":
             end_statement()
         elif kind == "LBRACE":
-            line = Line(OPEN, depth, render_statement(stmt) + " {", stmt_blank, tok.line,
+            line = Line(OPEN, depth, render_statement(stmt) + " {", stmt_blank, stmt[0].line, tok.line,
                         is_sphere=stmt[0].type == "SPHERE")
             lines.append(line)
             attach = line
@@ -136,7 +160,7 @@ def build_lines(toks: Sequence[Token]) -> list[Line]:
         elif kind == "RBRACE":
             end_statement()
             depth -= 1
-            line = Line(CLOSE, depth, "}", False, tok.line)
+            line = Line(CLOSE, depth, "}", False, tok.line, tok.line)
             lines.append(line)
             attach = line
         else:
@@ -152,20 +176,55 @@ def build_lines(toks: Sequence[Token]) -> list[Line]:
     return lines
 
 
+def _glue(lines: list[Line], raw: int) -> Line | None:
+    """Join the statements and braces that start on source line ``raw`` (the
+    last lines so far) into one GLUED line, as ``a; b`` and ``header { a }``;
+    None when there are fewer than two."""
+    i = len(lines)
+    while i > 0 and lines[i - 1].kind in (STMT, OPEN, CLOSE) and lines[i - 1].first_raw == raw:
+        i -= 1
+    run = lines[i:]
+    if len(run) < 2:
+        return None
+    parts: list[str] = []
+    pending: list[Line] = []  # OPEN lines not closed within the run
+    for line in run:
+        if parts and line.kind in (STMT, OPEN) and _part_kind(parts) in (STMT, CLOSE):
+            parts[-1] += ";"
+        parts.append(line.text)
+        if line.kind == OPEN:
+            pending.append(line)
+        elif line.kind == CLOSE and pending:
+            pending.pop()
+    glued = Line(GLUED, run[0].depth, " ".join(parts), run[0].blank_before,
+                 raw, run[-1].last_raw, is_sphere=run[0].is_sphere)
+    glued.opens = bool(pending)
+    glued.closes = run[0].kind == CLOSE
+    glued.block = any(line.kind != STMT for line in run)
+    lines[i:] = [glued]
+    return glued
+
+
+def _part_kind(parts: list[str]) -> str:
+    """The kind of the last part of a glued line: ``}``, ``... {`` or a statement."""
+    last = parts[-1]
+    return CLOSE if last == "}" else OPEN if last.endswith("{") else STMT
+
+
 def settle_blank_lines(lines: list[Line]) -> None:
     """Second pass: required blank lines in, forbidden ones out."""
-    last_top: str | None = None  # kind of the previous top-level statement: STMT or OPEN
+    last_top: bool | None = None  # whether the previous top-level statement was (part of) a block
     for i, line in enumerate(lines):
-        if line.kind not in (STMT, OPEN):
+        if line.kind in (COMMENT, CLOSE):
             continue
         if line.depth == 0:
-            if last_top is not None and (line.kind == OPEN or last_top == OPEN):
+            if last_top is not None and not line.closes and (line.block or last_top):
                 _blank_before_group(lines, i)
-            last_top = line.kind
-        elif line.kind == OPEN and line.is_sphere:
+            last_top = line.block
+        elif line.is_sphere:
             _blank_before_group(lines, i)
     for i, line in enumerate(lines):
-        if i == 0 or line.kind == CLOSE or lines[i - 1].kind == OPEN:
+        if i == 0 or line.closes or lines[i - 1].opens:
             line.blank_before = False
 
 
@@ -175,7 +234,7 @@ def _blank_before_group(lines: list[Line], i: int) -> None:
     j = i
     while j > 0 and lines[j - 1].kind == COMMENT and not lines[j].blank_before:
         j -= 1
-    if j > 0 and lines[j - 1].kind != OPEN:
+    if j > 0 and not lines[j - 1].opens:
         lines[j].blank_before = True
 
 
@@ -189,8 +248,8 @@ def write(lines: Sequence[Line]) -> str:
             continue
         text = line.text
         trailing = line.trailing
-        if (line.kind == OPEN and trailing is None and i + 1 < len(lines)
-                and lines[i + 1].kind == CLOSE):
+        if (line.kind == OPEN and trailing is None and i + 1 < len(lines) and lines[i + 1].kind == CLOSE
+                and _may_join(line, lines[i + 1])):
             text = text[:-1] + EMPTY_BLOCK
             trailing = lines[i + 1].trailing
             skip_close = True
@@ -203,6 +262,13 @@ def write(lines: Sequence[Line]) -> str:
             out.append(trailing)
         out.append("\n")
     return "".join(out)
+
+
+def _may_join(open_line: Line, close: Line) -> bool:
+    """Whether an empty block's ``}`` may move up to its header's line: not when
+    that would carry a line-bound comment onto another line."""
+    return (close.trailing is None or close.first_raw == open_line.last_raw
+            or not LINE_BOUND.search(close.trailing))
 
 
 def layout(toks: Sequence[Token]) -> str:

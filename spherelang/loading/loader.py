@@ -9,7 +9,6 @@ import chains cannot exhaust the interpreter's stack.
 
 from __future__ import annotations
 
-import glob
 import os
 import stat
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from ..diagnostics import Diagnostic, Severity, Span
 from ..syntax import ParseFailure, ast
 from ..syntax.parser import parse_bytes_source
 from .cache import ParseCache
+from .globs import safe_glob
 
 PROJECT_MARKERS = ("sphere.toml", "pyproject.toml")
 _GLOB_CHARS = frozenset("*?[")
@@ -145,7 +145,7 @@ class _Loader:
         base = os.path.dirname(importer)
         pattern = os.path.normpath(os.path.join(base, text))
         if _GLOB_CHARS & set(text):
-            matches = sorted(m for m in glob.glob(pattern, recursive=True) if not os.path.isdir(m))
+            matches = safe_glob(pattern.replace(os.sep, "/"), self.limits.max_files)
             if not matches:
                 self.diagnostics.append(_error("SPH002", f"the glob {text!r} matches no file", stmt.span,
                                                "check the pattern; it is relative to this file"))
@@ -169,6 +169,12 @@ class _Loader:
     # -------------------------------------------------------------- the walk
 
     def run(self) -> LoadedModel:
+        if not _inside(os.path.realpath(self.entry), self.real_root):
+            # a symlinked entry (met in a directory scan, say) leading out of the project
+            self.diagnostics.append(_error(
+                "SPH004", f"{_show(self.entry)} resolves outside the project root", Span(self.entry, 1, 1, 1, 1),
+                "check the file where it really lives, or remove the link"))
+            return LoadedModel(self.entry, self.root, (), tuple(self.diagnostics))
         first = self.read(self.entry, None)
         if first is not None:
             self.walk(first)

@@ -23,14 +23,20 @@ def plain(text: str, **_: object) -> str:
 
 
 class SourceCache:
-    """Source lines for snippets, read once per file; unreadable files give none."""
+    """Source lines for snippets, read once per file; unreadable files give none.
 
-    def __init__(self) -> None:
+    Only files the run itself read are shown (``allowed``, real paths): a file
+    refused for lying outside the project is never quoted.
+    """
+
+    def __init__(self, allowed: set[str] | None = None) -> None:
         self._lines: dict[str, list[str] | None] = {}
+        self._allowed = allowed
 
     def line(self, path: str, number: int) -> str | None:
         if path not in self._lines:
-            self._lines[path] = self._read(path)
+            permitted = self._allowed is None or os.path.realpath(path) in self._allowed
+            self._lines[path] = self._read(path) if permitted else None
         lines = self._lines[path]
         if lines is None or not 1 <= number <= len(lines):
             return None
@@ -78,7 +84,7 @@ def summary(report: Report) -> str:
 
 
 def report(rep: Report, style: Style = plain) -> str:
-    sources = SourceCache()
+    sources = SourceCache({os.path.realpath(f) for f in rep.files})
     blocks = [diagnostic(d, sources, style) for d in rep.violations]
     blocks.append(summary(rep))
     return "\n\n".join(blocks) + "\n"

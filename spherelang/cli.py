@@ -329,6 +329,21 @@ def rules(paths: tuple[str, ...], fmt: str) -> None:
                                                                      else f"  [{i.origin}]"))
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--check", is_flag=True, help="Write nothing; list the files that would change and exit 1 if any.")
+@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of each change and exit 1 if any.")
+def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
+    """Format .sphere files in the one canonical layout ('-' reads stdin, writes stdout).
+
+    A file with a syntax error is left untouched and reported (exit 1).
+    """
+    from .fmt.command import STDIN, run
+
+    targets = [STDIN] if paths == (STDIN,) else find_entries(paths or (".",))
+    sys.exit(run(targets, check=check, diff=diff))
+
+
 @cli.command(name="test")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--coverage", is_flag=True, help="Report which codes the test files exercise and which they never do.")

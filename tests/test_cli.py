@@ -226,3 +226,18 @@ def test_graph_report_and_dump_commands(project: Path, capsys: pytest.CaptureFix
     assert nation["resources"][0] == {"name": "revenue", "amount": 100, "unit": "USD", "source": None,
                                       "grant": "root", "allocated": 0, "required": 0, "available": 100}
     assert nation["responsibilities"][0]["requires"][1]["status"] == "unknown"
+
+
+def test_fmt_command(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    messy = "sphere   Nation:political{\n channel elections strength 0.6;power tax\n}\n"
+    (project / "m.sphere").write_text(messy)
+    (project / "bad.sphere").write_text("sphere {\n")
+    status, out, err = run(["fmt", "--check", "m.sphere"], capsys)
+    assert status == 1 and "would reformat: m.sphere" in out
+    assert (project / "m.sphere").read_text() == messy
+    status, _, err = run(["fmt", "m.sphere", "bad.sphere"], capsys)
+    assert status == 1 and "bad.sphere:1:8: SPH001" in err
+    assert (project / "bad.sphere").read_text() == "sphere {\n"
+    assert (project / "m.sphere").read_text() == (
+        "sphere Nation : political {\n  channel elections strength 0.6\n  power tax\n}\n")
+    assert run(["fmt", "--check", "m.sphere"], capsys)[0] == 0

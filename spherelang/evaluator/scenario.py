@@ -167,20 +167,10 @@ def _same(old: ast.Member, new: ast.Member) -> bool:
 
 
 def _flatten(top: Iterable[_Node]) -> tuple[ast.SphereDecl, ...]:
-    order: list[tuple[_Node, int | None, int]] = []
-    children: list[list[int]] = []
-    stack = [(n, None, 0) for n in reversed([t for t in top if not t.removed])]
-    while stack:
-        node, parent, depth = stack.pop()
-        index = len(order)
-        order.append((node, parent, depth))
-        children.append([])
-        if parent is not None:
-            children[parent].append(index)
-        stack.extend((k, index, depth + 1) for k in reversed(node.kids) if not k.removed)
+    order = ast.preorder((t for t in top if not t.removed), lambda n: [k for k in n.kids if not k.removed])
     return tuple(
-        attrs.evolve(n.decl, members=tuple(n.members), parent=p, children=tuple(children[i]), depth=d)
-        for i, (n, p, d) in enumerate(order)
+        attrs.evolve(n.decl, members=tuple(n.members), parent=p, children=tuple(kids), depth=d)
+        for n, p, d, kids in order
     )
 
 

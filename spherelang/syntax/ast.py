@@ -8,6 +8,7 @@ never recurse, however deep a model nests.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import TypeVar, Union, dataclass_transform
 
 import attrs
@@ -170,6 +171,25 @@ class AllowDecl:
 
 NamedMember = Union[PowerDecl, ResponsibilityDecl, ResourceDecl, IndicatorDecl, ChannelDecl]
 Member = Union[NamedMember, CapacityDecl, AllowDecl]
+
+
+N = TypeVar("N")
+
+
+def preorder(top: Iterable[N], kids: Callable[[N], Iterable[N]]) -> list[tuple[N, int | None, int, list[int]]]:
+    """Number a forest in pre-order without recursion: for each node, its
+    parent's index, its depth and (filled in as the walk goes) its children's
+    indices. How a tuple of :class:`SphereDecl` is laid out."""
+    order: list[tuple[N, int | None, int, list[int]]] = []
+    stack: list[tuple[N, int | None, int]] = [(n, None, 0) for n in reversed(list(top))]
+    while stack:
+        node, parent, depth = stack.pop()
+        index = len(order)
+        order.append((node, parent, depth, []))
+        if parent is not None:
+            order[parent][3].append(index)
+        stack.extend((k, index, depth + 1) for k in reversed(list(kids(node))))
+    return order
 
 
 @frozen

@@ -306,7 +306,7 @@ def _file(path: str, items: list[Any], spheres: list[Any]) -> ast.File:
     models = [i for i in items if isinstance(i, ast.ModelStmt)]
     if models and (items[0] is not models[0] or len(models) > 1):
         raise _GiveUp  # the grammar's transformer words these errors
-    flat, _ = flatten_spheres(spheres)
+    flat = flatten_spheres(spheres)
     return ast.File(
         path=path,
         model=models[0] if models else None,

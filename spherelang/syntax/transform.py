@@ -121,23 +121,10 @@ class _E:
         self.kind, self.value, self.children, self.span = kind, value, children, span
 
 
-def flatten_spheres(
-    top: Iterable[_SphereBuilder],
-) -> tuple[tuple[ast.SphereDecl, ...], tuple[Any, ...]]:
-    """Pre-order flattening of sphere builders; returns (spheres, loose members)."""
-    order: list[tuple[_SphereBuilder, int | None, int]] = []
-    children: list[list[int]] = []
-    stack = [(b, None, 0) for b in reversed(list(top))]
-    while stack:
-        builder, parent, depth = stack.pop()
-        index = len(order)
-        order.append((builder, parent, depth))
-        children.append([])
-        if parent is not None:
-            children[parent].append(index)
-        subs = [m for m in builder.body if isinstance(m, _SphereBuilder)]
-        stack.extend((s, index, depth + 1) for s in reversed(subs))
-    decls = tuple(
+def flatten_spheres(top: Iterable[_SphereBuilder]) -> tuple[ast.SphereDecl, ...]:
+    """Pre-order flattening of sphere builders (see :func:`ast.preorder`)."""
+    order = ast.preorder(top, lambda b: [m for m in b.body if isinstance(m, _SphereBuilder)])
+    return tuple(
         ast.SphereDecl(
             name=b.name,
             layer=b.layer,
@@ -146,12 +133,11 @@ def flatten_spheres(
             members=tuple(m for m in b.body if not isinstance(m, _SphereBuilder)),
             span=b.span,
             parent=parent,
-            children=tuple(children[i]),
+            children=tuple(kids),
             depth=depth,
         )
-        for i, (b, parent, depth) in enumerate(order)
+        for b, parent, depth, kids in order
     )
-    return decls, ()
 
 
 def flatten_expr(root: _E) -> ast.Expr:
@@ -190,7 +176,7 @@ class ToAst(Transformer):  # type: ignore[type-arg]
             if len(models) > 1:
                 raise SyntaxProblem("a file holds at most one 'model' statement", models[1].span,
                                     "keep one 'model' line")
-        spheres, _ = flatten_spheres(i for i in items if isinstance(i, _SphereBuilder))
+        spheres = flatten_spheres(i for i in items if isinstance(i, _SphereBuilder))
         return ast.File(
             path=CURRENT_FILE.get(),
             model=models[0] if models else None,
@@ -338,7 +324,7 @@ class ToAst(Transformer):  # type: ignore[type-arg]
 
     def scenario_in(self, c: list[Any]) -> ast.ScenarioIn:
         kw, path, _lb, body, _rb = c
-        spheres, _ = flatten_spheres(m for m in body if isinstance(m, _SphereBuilder))
+        spheres = flatten_spheres(m for m in body if isinstance(m, _SphereBuilder))
         members = tuple(m for m in body if not isinstance(m, _SphereBuilder))
         return ast.ScenarioIn(path, members, spheres, span_over([kw, path]))
 

@@ -210,8 +210,14 @@ def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None,
 
     config = _build_config((), (), fail_on, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file,
                            cache=False if no_cache else None)
-    result = evaluate(load(file, config), scenario, config)
-    if fmt == "json":
+    model = load(file, config)
+    result = evaluate(model, scenario, config)
+    if model.broken and fmt == "text":
+        from .engine import Report
+
+        colour = _colour()
+        click.echo(text.report(Report(result.violations, (file,)), _style(colour)), nl=False, color=colour)
+    elif fmt == "json":
         click.echo(json_format.dumps(json_format.evaluation_object(result)))
     else:
         colour = _colour()

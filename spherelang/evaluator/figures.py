@@ -67,6 +67,8 @@ def evaluate(model: Model, scenario: str | None = None, config: Config = DEFAULT
     from ..engine import check_model, sort_and_dedupe
 
     base_violations = sort_and_dedupe(check_model(model, config))
+    if model.broken:  # a file that does not parse: no figures, only what went wrong
+        return Evaluation(scenario, (), base_violations)
     if scenario is None:
         return Evaluation(None, tuple(_row(s) for s in model.spheres), base_violations)
     changed = apply_scenario(model, scenario)

@@ -38,7 +38,7 @@ def run(paths: Sequence[str], *, check: bool = False, diff: bool = False,
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     status = 0
-    changed = unchanged = 0
+    changed = unchanged = failed = 0
     dry = check or diff
     for path in paths:
         name = STDIN_NAME if path == STDIN else path
@@ -49,10 +49,12 @@ def run(paths: Sequence[str], *, check: bool = False, diff: bool = False,
             for d in getattr(exc, "diagnostics", None) or (exc.diagnostic,):
                 stderr.write(f"{d.span.file}:{d.span.line}:{d.span.column}: {d.code} {d.message}\n")
             status = max(status, 1)
+            failed += 1
             continue
         except (OSError, FormatterBug) as exc:
             stderr.write(f"{name}: error: {exc}\n" if isinstance(exc, OSError) else f"error: {exc}\n")
             status = 2
+            failed += 1
             continue
         if path == STDIN and not dry:
             stdout.write(result.formatted)
@@ -73,18 +75,21 @@ def run(paths: Sequence[str], *, check: bool = False, diff: bool = False,
         except OSError as exc:
             stderr.write(f"{name}: error: cannot write: {exc}\n")
             status = 2
+            changed -= 1
+            failed += 1
     if any(p != STDIN for p in paths):
-        stderr.write(_summary(changed, unchanged, dry) + "\n")
+        stderr.write(_summary(changed, unchanged, failed, dry) + "\n")
     return status
 
 
-def _summary(changed: int, unchanged: int, dry: bool) -> str:
+def _summary(changed: int, unchanged: int, failed: int, dry: bool) -> str:
     def files(n: int) -> str:
         return f"{n} file{'s' if n != 1 else ''}"
 
     verb = "would be reformatted" if dry else "reformatted"
     left = "already formatted" if dry else "left unchanged"
-    return f"{files(changed)} {verb}, {files(unchanged)} {left}"
+    text = f"{files(changed)} {verb}, {files(unchanged)} {left}"
+    return text + (f", {files(failed)} not formatted (errors above)" if failed else "")
 
 
 def _read(path: str) -> bytes:

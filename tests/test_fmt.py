@@ -256,6 +256,7 @@ def test_relayouts_format_well(text: str, seed: int) -> None:
 @settings(max_examples=30, deadline=None)
 @given(st.sampled_from(CORPUS_TEXTS), st.booleans(), st.booleans())
 def test_line_ends_and_bom_do_not_matter(text: str, crlf: bool, bom: bool) -> None:
+    text = text.removeprefix(BOM)  # a corpus file may carry its own BOM already
     variant = (BOM if bom else "") + (prepare(text).replace("\n", "\r\n") if crlf else text)
     assert format_text(variant) == format_text(text)
 

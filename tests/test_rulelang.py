@@ -77,7 +77,7 @@ def resource(sphere: int, name: str, line: int, amount: float | None, unit: str 
 
 def sphere(index: int, path: str, layer: str, line: int, parent: int | None, children: tuple[int, ...],
            **fields: Any) -> Sphere:
-    decl = ast.SphereDecl(ast.Name(path, at(line)), ast.Name(layer, at(line)), None, None, (), at(line),
+    decl = ast.SphereDecl(ast.Name.at(path, at(line)), ast.Name.at(layer, at(line)), None, None, (), at(line),
                           None, (), 0)
     defaults: dict[str, Any] = dict(
         title=None, powers=(), responsibilities=(), resources=(), indicators=(), channels=(),

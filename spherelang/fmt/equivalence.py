@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from ..diagnostics import Span
-from ..syntax.ast import File, ScenarioIn
+from ..syntax.ast import POSITION_FIELDS, File, ScenarioIn
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -27,7 +27,7 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 def _fields(cls: type) -> tuple[str, ...]:
     names = _FIELDS.get(cls)
     if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in attrs.fields(cls) if f.name != "span")
+        names = _FIELDS[cls] = tuple(f.name for f in attrs.fields(cls) if f.name not in POSITION_FIELDS)
     return names
 
 

@@ -33,26 +33,57 @@ def frozen(cls: type[_T]) -> type[_T]:
     return made
 
 
+#: Fields that only say where a node is; equal meaning ignores them.
+POSITION_FIELDS = frozenset({"span", "file", "line", "column", "end_column"})
+
+
 @frozen
 class Name:
+    """A name as written. The most numerous node of a model, so its position is
+    kept inline (no separate :class:`Span`); ``span`` is built on demand."""
+
     text: str
-    span: Span
+    file: str
+    line: int
+    column: int
+
+    @classmethod
+    def at(cls, text: str, span: Span) -> Name:
+        return cls(text, span.file, span.line, span.column)
+
+    @property
+    def span(self) -> Span:
+        return Span(self.file, self.line, self.column, self.line, self.column + len(self.text))
 
 
 @frozen
 class Number:
-    """A numeric literal; ``text`` keeps it as written (``15_000_000``, ``1.5e9``)."""
+    """A numeric literal; ``text`` keeps it as written (``15_000_000``, ``1.5e9``, ``-0.3``)."""
 
     value: float
     text: str
-    span: Span
+    file: str
+    line: int
+    column: int
+    end_column: int
+
+    @classmethod
+    def at(cls, value: float, text: str, span: Span) -> Number:
+        return cls(value, text, span.file, span.line, span.column, span.end_column)
+
+    @property
+    def span(self) -> Span:
+        return Span(self.file, self.line, self.column, self.line, self.end_column)
 
 
 @frozen
 class Quantity:
     number: Number
     unit: Name | None
-    span: Span
+
+    @property
+    def span(self) -> Span:
+        return self.number.span.to(self.unit.span) if self.unit else self.number.span
 
     @property
     def value(self) -> float:
@@ -68,7 +99,10 @@ class Path:
     """Dotted names: ``State.Government.Finance``."""
 
     parts: tuple[Name, ...]
-    span: Span
+
+    @property
+    def span(self) -> Span:
+        return self.parts[0].span.to(self.parts[-1].span)
 
     @property
     def text(self) -> str:
@@ -81,7 +115,10 @@ class MemberRef:
 
     sphere: Path
     member: Name
-    span: Span
+
+    @property
+    def span(self) -> Span:
+        return self.sphere.span.to(self.member.span)
 
     @property
     def text(self) -> str:
@@ -104,7 +141,10 @@ class PowerDecl:
 class Requirement:
     name: Name
     amount: Quantity | None
-    span: Span
+
+    @property
+    def span(self) -> Span:
+        return self.name.span.to(self.amount.span) if self.amount else self.name.span
 
 
 @frozen

@@ -95,13 +95,14 @@ class _Line:
         if text in _KEYWORDS:
             raise _GiveUp  # the grammar reserves it; let it say so
         # interned: a national model repeats a few hundred names a million times
-        return ast.Name(sys.intern(text), self.span(start, start + len(text)))
+        return ast.Name(sys.intern(text), self.file, self.lineno, self.indent + start + 1)
 
     def number(self, group: str) -> ast.Number:
         return self.number_at(self.match.group(group), self.match.start(group))
 
     def number_at(self, text: str, start: int) -> ast.Number:
-        return ast.Number(float(text.replace("_", "")), text, self.span(start, start + len(text)))
+        col = self.indent + start + 1
+        return ast.Number(float(text.replace("_", "")), text, self.file, self.lineno, col, col + len(text))
 
     def string(self, group: str) -> str | None:
         raw = self.match.group(group)
@@ -118,21 +119,20 @@ def _path(line: _Line, group: str) -> ast.Path:
     parts = []
     for word in _WORD.finditer(text):
         parts.append(line.name_at(word.group(), start + word.start()))
-    return ast.Path(tuple(parts), line.span(start, start + len(text)))
+    return ast.Path(tuple(parts))
 
 
 def _ref(line: _Line, group: str) -> ast.MemberRef | None:
     if line.match.group(group) is None:
         return None
     full = _path(line, group)
-    sphere = ast.Path(full.parts[:-1], full.parts[0].span.to(full.parts[-2].span))
-    return ast.MemberRef(sphere, full.parts[-1], full.span)
+    return ast.MemberRef(ast.Path(full.parts[:-1]), full.parts[-1])
 
 
 def _quantity(line: _Line, num: str, unit: str) -> ast.Quantity:
     number = line.number(num)
     unit_name = line.name(unit) if line.match.group(unit) is not None else None
-    return ast.Quantity(number, unit_name, number.span.to(unit_name.span) if unit_name else number.span)
+    return ast.Quantity(number, unit_name)
 
 
 def _power(line: _Line) -> ast.PowerDecl:
@@ -151,8 +151,8 @@ def _requirements(line: _Line) -> tuple[ast.Requirement, ...]:
         if m.group("num") is not None:
             number = line.number_at(m.group("num"), base + m.start("num"))
             unit = line.name_at(m.group("unit"), base + m.start("unit")) if m.group("unit") else None
-            qty = ast.Quantity(number, unit, number.span.to(unit.span) if unit else number.span)
-        out.append(ast.Requirement(name, qty, name.span.to(qty.span) if qty else name.span))
+            qty = ast.Quantity(number, unit)
+        out.append(ast.Requirement(name, qty))
     return tuple(out)
 
 

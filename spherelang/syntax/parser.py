@@ -33,7 +33,7 @@ from .transform import (
     parse_embedded_expr,
 )
 
-#: Brackets of one kind may nest this deep; deeper input is one SPH001.
+#: Brackets ({, ( and [ together) may nest this deep; deeper input is one SPH001.
 MAX_NESTING = 1024
 
 from .keywords import KEYWORDS  # noqa: E402  (re-exported)
@@ -79,7 +79,7 @@ class _PostLex:
                     tok = Token.new_borrow_pos(tok.value.upper(), tok.value, tok)
             elif kind in _OPEN:
                 depth[kind] += 1
-                if depth[kind] > MAX_NESTING:
+                if depth["LBRACE"] + depth["LPAR"] + depth["LSQB"] > MAX_NESTING:
                     raise _NestingTooDeep(tok)
                 if kind != "LBRACE":
                     inner += 1

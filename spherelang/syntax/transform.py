@@ -101,7 +101,7 @@ def _string(tok: Token | None) -> str | None:
 
 
 def _name(tok: Token) -> ast.Name:
-    return ast.Name(sys.intern(tok.value), tok_span(tok))
+    return ast.Name(sys.intern(tok.value), CURRENT_FILE.get(), tok.line, tok.column)
 
 
 class _SphereBuilder:
@@ -218,7 +218,7 @@ class ToAst(Transformer):  # type: ignore[type-arg]
         return ast.ResponsibilityDecl(_name(name), _string(desc), reqs, shared is not None, span_over(c))
 
     def requirement(self, c: list[Any]) -> ast.Requirement:
-        return ast.Requirement(_name(c[0]), c[1], span_over(c))
+        return ast.Requirement(_name(c[0]), c[1])
 
     def resource_decl(self, c: list[Any]) -> ast.ResourceDecl:
         _kw, name, _eq, qty, _from, ref = c
@@ -245,19 +245,18 @@ class ToAst(Transformer):  # type: ignore[type-arg]
 
     def quantity(self, c: list[Any]) -> ast.Quantity:
         number, unit = c
-        return ast.Quantity(number, _name(unit) if unit is not None else None, span_over(c))
+        return ast.Quantity(number, _name(unit) if unit is not None else None)
 
     def number(self, c: list[Any]) -> ast.Number:
         text = "".join(t.value for t in c)
-        return ast.Number(float(text.replace("_", "")), text, span_over(c))
+        return ast.Number.at(float(text.replace("_", "")), text, span_over(c))
 
     def path(self, c: list[Any]) -> ast.Path:
-        return ast.Path(tuple(_name(t) for t in c if t.type == "NAME"), span_over(c))
+        return ast.Path(tuple(_name(t) for t in c if t.type == "NAME"))
 
     def member_ref(self, c: list[Any]) -> ast.MemberRef:
         names = [t for t in c if t.type == "NAME"]
-        sphere = ast.Path(tuple(_name(t) for t in names[:-1]), span_over(names[:-1]))
-        return ast.MemberRef(sphere, _name(names[-1]), span_over(c))
+        return ast.MemberRef(ast.Path(tuple(_name(t) for t in names[:-1])), _name(names[-1]))
 
     # ---------------------------------------------------------------- rules
 

@@ -32,7 +32,6 @@ class Link:
     sphere: int | None = None
     name: str | None = None
     written: str | None = None
-    span: Span | None = None
     hint: str | None = None
     suggestion: str | None = None
     found_kind: str | None = None

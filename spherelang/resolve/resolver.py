@@ -265,7 +265,7 @@ class _Resolver:
         of that name), the first that holds a ``kind`` named m wins; failing
         that, the first candidate says what is wrong.
         """
-        common = {"explicit": True, "written": ref.text, "span": ref.span}
+        common = {"explicit": True, "written": ref.text}
         candidates = self.candidate_spheres(scope, ref.sphere)
         if not candidates:
             suggestion, hint = self.sphere_suggestion(scope, ref.sphere)
@@ -472,12 +472,12 @@ class _Resolver:
         member = scope.members.get(name)
         target_kind = None
         if member is not None and member.kind in ("power", "resource"):
-            link = Link(LinkStatus.OK, explicit=True, sphere=scope.index, name=name, span=req.span)
+            link = Link(LinkStatus.OK, explicit=True, sphere=scope.index, name=name)
             target_kind = member.kind
             if member.kind == "resource":
                 self.check_requirement_unit(scope, duty, req, member, amount)
         elif member is not None:
-            link = Link(LinkStatus.WRONG_KIND, explicit=True, sphere=scope.index, name=name, span=req.span,
+            link = Link(LinkStatus.WRONG_KIND, explicit=True, sphere=scope.index, name=name,
                         found_kind=member.kind)
             self.fact("REF004", f"responsibility '{duty.name.text}' requires '{name}', which is a {member.kind}, "
                       "not a power or a resource", duty.span, scope.path, subject=duty.name.text,
@@ -511,13 +511,13 @@ class _Resolver:
                 self.fact("BAL007", f"responsibility '{duty.name.text}' requires {member.kind} '{name}', which only "
                           f"the enclosing sphere '{anc.path}' holds", duty.span, scope.path,
                           related=(member.span,), subject=duty.name.text, hint=hint)
-                return Link(LinkStatus.ANCESTOR_ONLY, explicit=True, sphere=anc.index, name=name, span=req.span)
+                return Link(LinkStatus.ANCESTOR_ONLY, explicit=True, sphere=anc.index, name=name)
         pool = [n for n, m in scope.members.items() if m.kind in ("power", "resource")]
         self.fact("REF001", f"unknown name '{name}' in the requirements of responsibility '{duty.name.text}'"
                   + _suggesting(closest(name, pool)), duty.span, scope.path, subject=duty.name.text,
                   hint=f"'requires' names powers and resources of '{scope.path}' itself; declare '{name}' there "
                   "or correct the name")
-        return Link(LinkStatus.UNKNOWN, explicit=True, name=name, span=req.span)
+        return Link(LinkStatus.UNKNOWN, explicit=True, name=name)
 
     # ---------------------------------------------------------------- figures
 

@@ -73,6 +73,7 @@ class _Resolver:
         self.loaded = loaded
         self.facts: list[Finding] = []
         self.layers: tuple[str, ...] = DEFAULT_LAYERS
+        self.layer_rank: dict[str, int] = {name: k for k, name in enumerate(DEFAULT_LAYERS)}
         self.scopes: list[_Scope] = []
         self.by_path: dict[str, int] = {}
         # (sphere index, resource name) -> running totals
@@ -94,13 +95,14 @@ class _Resolver:
         if not stmts:
             return
         first = stmts[0]
-        names: list[str] = []
+        names: dict[str, None] = {}
         for n in first.names:
             if n.text in names:
                 self.fact("REF002", f"layer '{n.text}' is listed twice", n.span, hint="list each layer once")
             else:
-                names.append(n.text)
+                names[n.text] = None
         self.layers = tuple(names)
+        self.layer_rank = {name: k for k, name in enumerate(self.layers)}
         for other in stmts[1:]:
             same = tuple(n.text for n in other.names) == tuple(n.text for n in first.names)
             self.fact("REF002", "the model declares its layers twice" + ("" if same else ", differently"),
@@ -224,8 +226,9 @@ class _Resolver:
         ranks: dict[int, int | None] = {}
         for scope in self.scopes:
             layer = scope.node.decl.layer
-            if layer.text in self.layers:
-                ranks[scope.index] = self.layers.index(layer.text)
+            rank = self.layer_rank.get(layer.text)
+            if rank is not None:
+                ranks[scope.index] = rank
             else:
                 ranks[scope.index] = None
                 order = " > ".join(self.layers)

@@ -61,18 +61,29 @@ class _NestingTooDeep(Exception):
 
 
 class _PostLex:
-    """Reserves keywords, ignores newlines inside () and [], and bounds nesting."""
+    """Reserves keywords, ignores newlines inside () and [], and bounds nesting.
+
+    With ``collapse`` (the checker's parser) a run of separators reaches the
+    grammar as one; tools that rebuild text from tokens (the formatter) keep
+    every separator.
+    """
 
     always_accept = ("_NL",)
 
+    def __init__(self, collapse: bool = False) -> None:
+        self.collapse = collapse
+
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        collapse = self.collapse
         depth = {"LBRACE": 0, "LPAR": 0, "LSQB": 0}
         inner = 0  # open ( and [ together: newlines inside them do not end a statement
         previous = ""
         for tok in stream:
             kind = tok.type
-            if kind == "_NL":
-                if inner:
+            if kind == "_NL" or kind == "_SEMI":
+                # inside () and [] a newline means nothing; and a run of separators is
+                # one separator to the grammar, so long runs cost one token, not millions
+                if (inner and kind == "_NL") or (collapse and previous in ("_NL", "_SEMI")):
                     continue
             elif kind == "NAME":
                 if tok.value in KEYWORDS and previous != "DOT":
@@ -113,7 +124,7 @@ def _parser() -> Lark:
         grammar_text(),
         parser="lalr",
         lexer="contextual",
-        postlex=_PostLex(),
+        postlex=_PostLex(collapse=True),
         transformer=ToAst(),
         start=["start", "expr"],
         maybe_placeholders=True,

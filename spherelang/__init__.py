@@ -26,6 +26,8 @@ from .config import Config
 from .diagnostics import Diagnostic, Severity, Span
 from .errors import SphereError, SphereSyntaxError, SphereUsageError
 
+# Everything heavier (the parser, lark) is imported by the functions below when
+# first called, so that `sphere --help` and `import spherelang` start quickly.
 if TYPE_CHECKING:
     from .engine import Report
     from .evaluator import Evaluation

@@ -13,9 +13,20 @@ import attrs
 
 from .diagnostics import Severity
 from .errors import SphereUsageError
-from .loading import DEFAULT_LIMITS, Limits
 
 _SELECTOR = re.compile(r"^(ALL|[A-Za-z][A-Za-z_]*[0-9]*)$")
+
+
+@attrs.frozen(slots=True)
+class Limits:
+    """Bounds that keep hostile input cheap; see ``sphere explain SPH006``."""
+
+    max_file_bytes: int = 64 * 1024 * 1024
+    max_import_depth: int = 256
+    max_files: int = 100_000
+
+
+DEFAULT_LIMITS = Limits()
 
 
 def parse_codes(value: str | Iterable[str] | None, option: str = "codes") -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import attrs
 
+from ..config import DEFAULT_LIMITS, Limits
 from ..diagnostics import Diagnostic, Severity, Span
 from ..syntax import ParseFailure, ast
 from ..syntax.parser import parse_bytes_source
@@ -25,16 +26,6 @@ PROJECT_MARKERS = ("sphere.toml", "pyproject.toml")
 _GLOB_CHARS = frozenset("*?[")
 
 
-@attrs.frozen(slots=True)
-class Limits:
-    """Bounds that keep hostile input cheap; see ``sphere explain SPH006``."""
-
-    max_file_bytes: int = 64 * 1024 * 1024
-    max_import_depth: int = 256
-    max_files: int = 100_000
-
-
-DEFAULT_LIMITS = Limits()
 
 
 @attrs.frozen(slots=True)

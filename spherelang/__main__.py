@@ -1,5 +1,5 @@
 """``python -m spherelang`` runs the ``sphere`` command."""
 
-from .cli import main
+from .cli import run
 
-main()
+run()

@@ -81,10 +81,12 @@ def _config(config: Config | None, select: Iterable[str] | str | None, ignore: I
         changes["select"] = parse_codes(select, "select")
     if ignore is not None:
         changes["ignore"] = parse_codes(ignore, "ignore")
+    from .settings import check_option
+
+    if config is not None and not isinstance(config, Config):
+        raise SphereUsageError(f"config must be a spherelang.Config, not {type(config).__name__}")
     for key, value in options.items():
-        if not hasattr(base, key):
-            raise SphereUsageError(f"unknown option '{key}'")
-        changes[key] = Severity.parse(value) if key == "fail_on" and isinstance(value, str) else value
+        changes[key] = check_option(key, value)
     return attrs.evolve(base, **changes)
 
 

@@ -33,7 +33,12 @@ def parse_codes(value: str | Iterable[str] | None, option: str = "codes") -> tup
     """``"BAL001,NEST"`` or a list of codes/prefixes to a normalised tuple."""
     if value is None:
         return ()
-    items = value.split(",") if isinstance(value, str) else list(value)
+    if isinstance(value, str):
+        items = value.split(",")
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = list(value)
+    else:
+        raise SphereUsageError(f"{option}: expected codes as text or a list, got {type(value).__name__}")
     codes = []
     for item in items:
         if not isinstance(item, str):

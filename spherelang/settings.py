@@ -45,6 +45,8 @@ def _read(path: str) -> dict[str, Any]:
             return tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SphereUsageError(f"{path}: cannot read the configuration: {exc}") from None
+    except RecursionError:  # tomllib recurses on nested tables and arrays
+        raise SphereUsageError(f"{path}: cannot read the configuration: it nests too deeply") from None
 
 
 def _table(data: dict[str, Any], path: str) -> dict[str, Any] | None:
@@ -135,3 +137,29 @@ def read_config(path: str, base: Config | None = None) -> Config:
             converted = attrs.evolve(config.limits, max_file_bytes=converted)
         changes[field] = converted
     return attrs.evolve(config, **changes)
+
+
+_API_OPTIONS: dict[str, Callable[[str, Any], Any]] = {
+    "corridor_tolerance": _number(0),
+    "elasticity_threshold": _number(0, 1),
+    "rule_budget": _integer,
+    "cache": _boolean,
+    "exclude": _globs,
+}
+
+
+def check_option(key: str, value: Any) -> Any:
+    """A keyword option of the Python API, checked as strictly as the file's keys."""
+    if key == "fail_on":
+        return value if isinstance(value, Severity) else _severity(key, value)
+    if key == "severity":
+        if not isinstance(value, dict):
+            raise SphereUsageError("'severity' must map codes to Severity values or 'error'/'warning'/'info'")
+        return {parse_codes([c], key)[0]: (v if isinstance(v, Severity) else _severity(f"{key}.{c}", v))
+                for c, v in value.items()}
+    if key in ("select", "ignore"):
+        return parse_codes(value, key)
+    convert = _API_OPTIONS.get(key)
+    if convert is None:
+        raise SphereUsageError(f"unknown option '{key}' (known: {', '.join(sorted([*_API_OPTIONS, 'fail_on', 'severity']))})")
+    return convert(key, value)

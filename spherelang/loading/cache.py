@@ -4,17 +4,23 @@ own source.
 
 Only files that needed the full LALR parser are stored: a file the fast path
 takes parses about as fast as its pickle loads, so caching it would only cost
-a write. Loading trusts nothing it did not write itself: the cache directory
-and each entry must belong to the current user and be writable by no one else
-(never unpickle from a shared or world-writable place), an entry must carry
-the expected header, and anything unreadable, corrupt or foreign is ignored
-and rebuilt.
+a write.
+
+Loading trusts nothing it did not write itself. The cache lives inside the
+checked repository, where anyone can commit files, so ownership and modes
+prove nothing: every entry carries an HMAC made with a key that never leaves
+the user's own cache directory (``~/.cache/spherelang/key``, mode 0600), and
+nothing is unpickled unless its HMAC verifies. The directories must be real
+directories (not symlinks), owned by the user and writable by no one else;
+anything unreadable, corrupt or foreign is ignored and rebuilt. Without a
+usable key there is no cache.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import os
 import pickle
 import stat
@@ -40,6 +46,41 @@ def _parser_fingerprint() -> bytes:
 
     digest.update(grammar_path().read_bytes())
     return digest.digest()
+
+
+def _user_cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "spherelang")
+
+
+@functools.cache
+def _key() -> bytes | None:
+    """The user's secret for signing cache entries (made once, kept private)."""
+    folder = _user_cache_dir()
+    path = os.path.join(folder, "key")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        if not _safe_dir(folder):
+            return None
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(os.urandom(32))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not _safe_file(fh.fileno()) or os.fstat(fh.fileno()).st_mode & 0o077:
+                return None
+            key = fh.read(64)
+        return key if len(key) >= 32 else None
+    except OSError:
+        return None
+
+
+def _sign(key: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, payload, hashlib.sha256).digest()
 
 
 def _safe_dir(path: str) -> bool:
@@ -68,8 +109,13 @@ class ParseCache:
     def key(self, data: bytes, path: str) -> str:
         return hashlib.sha256(_parser_fingerprint() + os.fsencode(path) + b"\0" + data).hexdigest()
 
+    def _dirs_safe(self) -> bool:
+        """Both levels are real directories of ours (a committed symlink is not)."""
+        return _safe_dir(os.path.dirname(self.dir)) and _safe_dir(self.dir)
+
     def get(self, key: str) -> ast.File | None:
-        if not _safe_dir(self.dir):
+        secret = _key()
+        if secret is None or not self._dirs_safe():
             return None
         try:
             fd = os.open(os.path.join(self.dir, key), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
@@ -81,9 +127,13 @@ class ParseCache:
                 return None
             with os.fdopen(fd, "rb") as fh:
                 fd = -1
-                if fh.read(len(_MAGIC)) != _MAGIC:
-                    return None
-                found = pickle.load(fh)  # our own entry in our own directory (checked above)
+                data = fh.read()
+            if not data.startswith(_MAGIC):
+                return None
+            mac, payload = data[len(_MAGIC) : len(_MAGIC) + 32], data[len(_MAGIC) + 32 :]
+            if not hmac.compare_digest(mac, _sign(secret, payload)):
+                return None  # not written by this user: never unpickled
+            found = pickle.loads(payload)
             if isinstance(found, ast.File):
                 self.hits += 1
                 return found
@@ -95,18 +145,34 @@ class ParseCache:
                 os.close(fd)
 
     def put(self, key: str, parsed: ast.File) -> None:
+        secret = _key()
+        if secret is None:
+            return
         try:
-            os.makedirs(self.dir, mode=0o700, exist_ok=True)
-            if not _safe_dir(self.dir):
+            top = os.path.dirname(self.dir)
+            for folder in (top, self.dir):
+                if not os.path.lexists(folder):
+                    os.mkdir(folder, 0o700)
+            if not self._dirs_safe():
                 return
-            gitignore = os.path.join(os.path.dirname(self.dir), ".gitignore")
-            if not os.path.exists(gitignore):
-                with open(gitignore, "w", encoding="utf-8") as fh:
-                    fh.write("# written by spherelang: the parse cache is not for version control\n*\n")
+            self._write_gitignore(os.path.join(top, ".gitignore"))
+            payload = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(_MAGIC)
-                pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, os.path.join(self.dir, key))
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(_MAGIC + _sign(secret, payload) + payload)
+                os.replace(tmp, os.path.join(self.dir, key))
+            except BaseException:
+                os.unlink(tmp)
+                raise
         except OSError:
             return  # a read-only checkout simply runs without a cache
+
+    @staticmethod
+    def _write_gitignore(path: str) -> None:
+        try:  # never through a link, never over an existing file
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        except OSError:
+            return
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write("# written by spherelang: the parse cache is not for version control\n*\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 
 _MAGIC = re.compile(r"[*?\[]")
 
@@ -38,6 +39,10 @@ def _segment(seg: str) -> str:
     return "".join(out)
 
 
+class BadGlob(ValueError):
+    """The pattern cannot be read as a glob (e.g. an empty or reversed ``[...]`` class)."""
+
+
 def _regex(parts: list[str]) -> re.Pattern[str]:
     pieces = []
     for k, seg in enumerate(parts):
@@ -46,12 +51,26 @@ def _regex(parts: list[str]) -> re.Pattern[str]:
             pieces.append(".*" if last else "(?:[^/]*/)*")
         else:
             pieces.append(_segment(seg) + ("" if last else "/"))
-    return re.compile("".join(pieces) + r"\Z")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # '[[' and the like: future syntax, refuse now
+            return re.compile("".join(pieces) + r"\Z")
+    except (re.error, FutureWarning) as exc:
+        raise BadGlob(str(exc)) from None
+
+
+def glob_base(pattern: str) -> str:
+    """The directory a pattern's walk starts from (its leading names without magic)."""
+    parts = pattern.split("/")
+    fixed = 0
+    while fixed < len(parts) and not _MAGIC.search(parts[fixed]) and parts[fixed] != "**":
+        fixed += 1
+    return "/".join(parts[:fixed]) or ("/" if pattern.startswith("/") else ".")
 
 
 def safe_glob(pattern: str, limit: int = 10_000) -> list[str]:
     """Files (not directories) matching ``pattern``, sorted; ``**`` spans
-    directories but never through a directory symlink."""
+    directories but never through a directory symlink. Raises :class:`BadGlob`."""
     parts = pattern.split("/")
     fixed = 0
     while fixed < len(parts) and not _MAGIC.search(parts[fixed]) and parts[fixed] != "**":

@@ -20,7 +20,7 @@ from ..diagnostics import Diagnostic, Severity, Span
 from ..syntax import ParseFailure, ast
 from ..syntax.parser import parse_bytes_source
 from .cache import ParseCache
-from .globs import safe_glob
+from .globs import BadGlob, glob_base, safe_glob
 
 PROJECT_MARKERS = ("sphere.toml", "pyproject.toml")
 _GLOB_CHARS = frozenset("*?[")
@@ -136,12 +136,23 @@ class _Loader:
         base = os.path.dirname(importer)
         pattern = os.path.normpath(os.path.join(base, text))
         if _GLOB_CHARS & set(text):
-            matches = safe_glob(pattern.replace(os.sep, "/"), self.limits.max_files)
+            # refuse a walk outside the project before it starts: it would list the machine
+            if self.refuse_outside(glob_base(pattern.replace(os.sep, "/")), text, stmt.span):
+                return
+            try:
+                matches = safe_glob(pattern.replace(os.sep, "/"), self.limits.max_files)
+            except BadGlob as exc:
+                self.diagnostics.append(_error("SPH002", f"the glob {text!r} is not a valid pattern ({exc})",
+                                               stmt.span, "'*' matches a name, '**' any directories, "
+                                               "'[abc]' one of the characters"))
+                return
             if not matches:
                 self.diagnostics.append(_error("SPH002", f"the glob {text!r} matches no file", stmt.span,
                                                "check the pattern; it is relative to this file"))
             yield from (os.path.abspath(m) for m in matches)
             return
+        if self.refuse_outside(pattern, text, stmt.span):
+            return  # before looking: whether it exists outside is none of the model's business
         if not os.path.lexists(pattern):
             self.diagnostics.append(_error("SPH002", f"no file {text!r}", stmt.span,
                                            f"the path is relative to {_show(base) or 'this file'}"))
@@ -210,6 +221,7 @@ class _Loader:
     def _imports(self, file: ast.File) -> Iterator[tuple[str, ast.ImportStmt]]:
         for stmt in file.imports:
             for target in self.targets(file.path, stmt):
+                # a glob's match may still lead outside through a file symlink
                 if not self.refuse_outside(target, stmt.target, stmt.span):
                     yield target, stmt
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 from ..diagnostics import Diagnostic, Severity
 from ..engine import Report
 from .paths import display_path
+from .safe import printable
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # newlines become %0A (an annotation may span lines); other control characters are escaped
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _property(text: str) -> str:

@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 from ..diagnostics import Diagnostic
 from ..engine import Report
 from .paths import display_path
+from .safe import printable
 
 
 def render(report: Report) -> str:
@@ -21,15 +22,16 @@ def render(report: Report) -> str:
                       failures=str(len(report.violations)))
     for file in sorted(by_file):
         items = by_file[file]
-        suite = ET.SubElement(root, "testsuite", name=file, tests=str(max(1, len(items))),
+        suite = ET.SubElement(root, "testsuite", name=printable(file), tests=str(max(1, len(items))),
                               failures=str(len(items)), errors="0")
         if not items:
             ET.SubElement(suite, "testcase", name="sphere check", classname=file)
         for d in items:
-            case = ET.SubElement(suite, "testcase", name=f"{d.code} at {d.span.line}:{d.span.column}",
-                                 classname=file, line=str(d.span.line))
-            failure = ET.SubElement(case, "failure", message=d.message, type=d.code)
-            failure.text = (f"{file}:{d.span.line}:{d.span.column}: {d.code} [{d.severity.label}] {d.message}"
-                            + (f"\nhint: {d.hint}" if d.hint else ""))
+            message, code = printable(d.message), printable(d.code)  # XML 1.0 has no control characters
+            case = ET.SubElement(suite, "testcase", name=f"{code} at {d.span.line}:{d.span.column}",
+                                 classname=printable(file), line=str(d.span.line))
+            failure = ET.SubElement(case, "failure", message=message, type=code)
+            failure.text = (f"{printable(file)}:{d.span.line}:{d.span.column}: {code} [{d.severity.label}] {message}"
+                            + (f"\nhint: {printable(d.hint)}" if d.hint else ""))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -12,8 +12,12 @@ from ..evaluator import Evaluation
 from ..evaluator.figures import FIGURES
 from ..syntax.source import decode
 from .paths import display_path
+from .safe import printable
 
 Style = Callable[..., str]
+
+#: Source lines longer than this are cut in snippets (and a caret beyond it is not drawn).
+_SNIPPET_WIDTH = 300
 
 _SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -53,13 +57,13 @@ class SourceCache:
 
 def diagnostic(d: Diagnostic, sources: SourceCache, style: Style = plain) -> str:
     s = d.span
-    head = (style(f"{display_path(s.file)}:{s.line}:{s.column}:", bold=True) + " "
-            + style(d.code, fg=_SEVERITY_COLOUR[d.severity], bold=True) + " " + d.message)
+    head = (style(f"{printable(display_path(s.file))}:{s.line}:{s.column}:", bold=True) + " "
+            + style(printable(d.code), fg=_SEVERITY_COLOUR[d.severity], bold=True) + " " + printable(d.message))
     out = [head]
     source = sources.line(s.file, s.line)
-    if source is not None:
+    if source is not None and s.column <= _SNIPPET_WIDTH:
         gutter = " " * len(str(s.line))
-        text = source.expandtabs(1)
+        text = printable(source.expandtabs(1)[:_SNIPPET_WIDTH])  # a 5 MB line is shown by its start
         end = s.end_column if s.end_line == s.line else len(text) + 1
         width = max(1, min(end, len(text) + 1) - s.column)
         out.append(style(f"{gutter} |", fg="blue"))
@@ -67,7 +71,7 @@ def diagnostic(d: Diagnostic, sources: SourceCache, style: Style = plain) -> str
         out.append(style(f"{gutter} |", fg="blue") + " " + " " * (s.column - 1)
                    + style("^" * width, fg=_SEVERITY_COLOUR[d.severity], bold=True))
     if d.hint:
-        out.append(style("  = hint: ", fg="cyan", bold=True) + d.hint)
+        out.append(style("  = hint: ", fg="cyan", bold=True) + printable(d.hint))
     return "\n".join(out)
 
 
@@ -91,8 +95,8 @@ def report(rep: Report, style: Style = plain) -> str:
 
 
 def concise(rep: Report) -> str:
-    lines = [f"{display_path(d.span.file)}:{d.span.line}:{d.span.column}: {d.code} [{d.severity.label}] {d.message}"
-             for d in rep.violations]
+    lines = [f"{printable(display_path(d.span.file))}:{d.span.line}:{d.span.column}: {printable(d.code)} "
+             f"[{d.severity.label}] {printable(d.message)}" for d in rep.violations]
     return "\n".join(lines + [summary(rep)]) + "\n"
 
 

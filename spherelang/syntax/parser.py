@@ -55,6 +55,13 @@ class ParseFailure(SphereSyntaxError):
 MAX_SYNTAX_ERRORS = 100
 
 
+class _SplitWord(Exception):
+    """A keyword glued to the name after it (``powerp``): one unknown word."""
+
+    def __init__(self, keyword: Token, rest: Token) -> None:
+        self.keyword, self.rest = keyword, rest
+
+
 class _NestingTooDeep(Exception):
     def __init__(self, token: Token) -> None:
         self.token = token
@@ -78,6 +85,7 @@ class _PostLex:
         depth = {"LBRACE": 0, "LPAR": 0, "LSQB": 0}
         inner = 0  # open ( and [ together: newlines inside them do not end a statement
         previous = ""
+        last: Token | None = None
         for tok in stream:
             kind = tok.type
             if kind == "_NL" or kind == "_SEMI":
@@ -88,6 +96,10 @@ class _PostLex:
             elif kind == "NAME":
                 if tok.value in KEYWORDS and previous != "DOT":
                     tok = Token.new_borrow_pos(tok.value.upper(), tok.value, tok)
+            if (last is not None and last.end_pos == tok.start_pos and last.type.lower() == last.value
+                    and (tok.value[:1].isidentifier() or tok.value[:1].isdigit())):
+                # where only keywords fit, the contextual lexer can take 'power' off 'powerp'
+                raise _SplitWord(last, tok)
             elif kind in _OPEN:
                 depth[kind] += 1
                 if depth["LBRACE"] + depth["LPAR"] + depth["LSQB"] > MAX_NESTING:
@@ -101,6 +113,7 @@ class _PostLex:
                     if opener != "LBRACE":
                         inner -= 1
             previous = tok.type
+            last = tok
             yield tok
 
 
@@ -165,7 +178,7 @@ def parse_source(text: str, path: str = "<string>") -> tuple[ast.File, bool]:
             return fast, True
         SUPPRESSIONS.set([])  # the fast path may have collected some before giving up
         return get_parser().parse(text, start="start"), False
-    except (UnexpectedInput, SyntaxProblem, _NestingTooDeep) as exc:
+    except (UnexpectedInput, SyntaxProblem, _NestingTooDeep, _SplitWord) as exc:
         first = _syntax_diagnostic(exc, text, path)
         raise ParseFailure(first, tuple(_further_errors(text, path, exc, first))) from None
     finally:
@@ -189,7 +202,7 @@ def _further_errors(text: str, path: str, exc: Exception, first: Diagnostic) -> 
         try:
             get_parser().parse("\n".join(lines), start="start")
             return found
-        except (UnexpectedInput, SyntaxProblem, _NestingTooDeep) as again:
+        except (UnexpectedInput, SyntaxProblem, _NestingTooDeep, _SplitWord) as again:
             if isinstance(again, SyntaxProblem) and "message" not in again.message:
                 return found  # a rule or file missing what was blanked: an artefact of recovery
             exc, current = again, _syntax_diagnostic(again, "\n".join(lines), path)
@@ -229,7 +242,7 @@ def parse_expression(text: str, path: str = "<string>") -> ast.Expr:
     token = CURRENT_FILE.set(path)
     try:
         return _embedded_expr(text, 1, 1)
-    except (UnexpectedInput, SyntaxProblem, _NestingTooDeep) as exc:
+    except (UnexpectedInput, SyntaxProblem, _NestingTooDeep, _SplitWord) as exc:
         raise ParseFailure(_syntax_diagnostic(exc, text, path)) from None
     finally:
         CURRENT_FILE.reset(token)
@@ -343,6 +356,12 @@ def _syntax_diagnostic(exc: Exception, text: str, path: str) -> Diagnostic:
     hint: str | None = None
     if isinstance(exc, SyntaxProblem):
         return Diagnostic("SPH001", Severity.ERROR, exc.message, exc.span, hint=exc.hint)
+    if isinstance(exc, _SplitWord):
+        kw, rest = exc.keyword, exc.rest
+        word = kw.value + rest.value
+        span = Span(path, kw.line, kw.column, kw.line, kw.column + len(word))
+        return Diagnostic("SPH001", Severity.ERROR, f"unexpected name '{word}'; expected a keyword such as '{kw.value}'",
+                          span, hint=f"did you mean '{kw.value} {rest.value}'?")
     if isinstance(exc, _NestingTooDeep):
         tok = exc.token
         span = Span(path, tok.line, tok.column, tok.line, tok.column + 1)

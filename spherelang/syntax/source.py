@@ -38,10 +38,14 @@ def position_after(text: str) -> tuple[int, int]:
 
 
 def decode(data: bytes) -> str:
-    """Decode a file's bytes, or raise :class:`EncodingProblem` at the first bad spot."""
+    """Decode a file's bytes, or raise :class:`EncodingProblem` at the first bad spot
+    (whichever comes first: an invalid sequence, a NUL, a BOM after the start)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        early = _first_nul_or_bom(data, exc.start)
+        if early is not None:
+            return prepare(data[: early + 4].decode("utf-8", errors="replace"))  # raises at the NUL/BOM
         line, column = position_after(data[: exc.start].decode("utf-8"))
         raise EncodingProblem(
             f"the file is not valid UTF-8: byte 0x{data[exc.start]:02x} cannot start or continue a character",
@@ -50,6 +54,11 @@ def decode(data: bytes) -> str:
             _guess_hint(data),
         ) from None
     return prepare(text)
+
+
+def _first_nul_or_bom(data: bytes, before: int) -> int | None:
+    spots = [p for p in (data.find(b"\x00", 0, before), data.find(b"\xef\xbb\xbf", 1, before)) if p >= 0]
+    return min(spots) if spots else None
 
 
 def prepare(text: str) -> str:

@@ -27,7 +27,7 @@ from . import ast
 from .keywords import KEYWORDS as _KEYWORDS
 from .transform import SUPPRESSIONS, _SphereBuilder, collect_comment, flatten_spheres, unescape
 
-_NAME = r"[^\W\d]\w*"
+_NAME = r"(?:[^\W\d]|[\u2118\u212e\u309b\u309c\u1885\u1886])[^\s\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]*"
 _NUM = r"[+-]?\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?"
 _STR = r'"(?:[^"\\\n]|\\[^\n])*"'
 _S = r"[ \t]+"    # required space
@@ -92,8 +92,8 @@ class _Line:
         return self.name_at(self.match.group(group), self.match.start(group))
 
     def name_at(self, text: str, start: int) -> ast.Name:
-        if text in _KEYWORDS:
-            raise _GiveUp  # the grammar reserves it; let it say so
+        if text in _KEYWORDS or not text.isidentifier():
+            raise _GiveUp  # the grammar reserves it, or rejects it; let it say so
         # interned: a national model repeats a few hundred names a million times
         return ast.Name(sys.intern(text), self.file, self.lineno, self.indent + start + 1)
 

@@ -25,6 +25,7 @@ from .fastpath import parse_fast
 from .source import EncodingProblem, decode, prepare
 from .transform import (
     CURRENT_FILE,
+    tok_span,
     SUPPRESSIONS,
     SyntaxProblem,
     ToAst,
@@ -94,6 +95,9 @@ class _PostLex:
                 if (inner and kind == "_NL") or (collapse and previous in ("_NL", "_SEMI")):
                     continue
             elif kind == "NAME":
+                if not tok.value.isidentifier():
+                    raise SyntaxProblem(f"'{tok.value}' is not a valid name", tok_span(tok),
+                                        "a name is letters, digits and '_' (any script), starting with a letter or '_'")
                 if tok.value in KEYWORDS and previous != "DOT":
                     tok = Token.new_borrow_pos(tok.value.upper(), tok.value, tok)
             if (last is not None and last.end_pos == tok.start_pos and last.type.lower() == last.value

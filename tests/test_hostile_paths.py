@@ -7,6 +7,12 @@ files or to parent directories outside the project root, globs reaching out —
 the loader answers with SPH002 or SPH004 (or SPH003/SPH006), never opens the
 refused target, never hangs and never quotes the refused file's content.
 
+The same holds for the other files a repository controls: the parse cache
+(``.sphere_cache``: never unpickle or write through what a repository
+committed), configuration files (``sphere.toml``/``pyproject.toml``: a
+configuration error, never an internal one) and glob syntax (a diagnostic,
+never a regex error, and no directory listing outside the project).
+
 Every test watches the opens (``builtins.open``/``io.open`` and ``os.open``)
 while the model loads, and runs under a SIGALRM deadline so that a blocking
 open of a FIFO or an endless glob fails the test instead of hanging the run.
@@ -24,6 +30,7 @@ import os
 import signal
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -529,3 +536,187 @@ def test_a_subprocess_cannot_be_made_to_hang_by_a_fifo(world: dict[str, Path]) -
                           cwd=world["proj"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1, proc.stderr
     assert "SPH002" in {v["code"] for v in json.loads(proc.stdout)["violations"]}
+
+
+# ---------------------------------------------------------------- the parse cache (.sphere_cache) is project content too
+
+NEEDS_LALR = CLEAN + 'rule R1 "cached" {\n  for s in spheres\n  require true\n}\n'  # the fast path leaves rule blocks
+
+
+def _cache_entries(proj: Path) -> list[Path]:
+    return sorted(p for p in (proj / ".sphere_cache").rglob("*") if p.is_file() and p.name != ".gitignore")
+
+
+@needs_posix
+def test_a_committed_parse_cache_entry_cannot_run_code(world: dict[str, Path],
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    proj = world["proj"]
+    (proj / "m.sphere").write_text(NEEDS_LALR)
+    cli(["check", "m.sphere"], capsys)  # a first run writes the entry a hostile repository would commit
+    entries = _cache_entries(proj)
+    if not entries:
+        pytest.skip("no parse cache written")
+    marker = world["tmp"] / "PWNED"
+    import pickle
+
+    class Payload:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (open, (str(marker), "w"))
+
+    for entry in entries:
+        header = entry.read_bytes().split(b"\n", 1)[0] + b"\n"
+        entry.write_bytes(header + pickle.dumps(Payload()))
+        os.chmod(entry, 0o644)  # as a git checkout leaves it: owned by the CI user, not group-writable
+    status, out = cli(["check", "m.sphere"], capsys)
+    assert status == 0, out
+    assert not marker.exists(), "a pickle committed in the repository was executed"
+
+
+@needs_posix
+def test_a_symlinked_parse_cache_directory_is_not_followed(world: dict[str, Path],
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    proj = world["proj"]
+    elsewhere = world["tmp"] / "elsewhere"
+    elsewhere.mkdir()
+    os.symlink(elsewhere, proj / ".sphere_cache")
+    (proj / "m.sphere").write_text(NEEDS_LALR)
+    status, out = cli(["check", "m.sphere"], capsys)
+    assert status == 0, out
+    assert list(elsewhere.rglob("*")) == [], "wrote outside the project through .sphere_cache"
+
+
+@needs_posix
+def test_the_parse_cache_gitignore_does_not_follow_a_symlink(world: dict[str, Path],
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    proj = world["proj"]
+    (proj / ".sphere_cache").mkdir(mode=0o700)
+    target = world["outside"] / "created_by_sphere"
+    os.symlink(target, proj / ".sphere_cache" / ".gitignore")
+    (proj / "m.sphere").write_text(NEEDS_LALR)
+    status, out = cli(["check", "m.sphere"], capsys)
+    assert status == 0, out
+    assert not target.exists(), "created a file outside the project"
+
+
+@needs_posix
+def test_a_corrupt_or_foreign_parse_cache_is_ignored(world: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    proj = world["proj"]
+    (proj / "m.sphere").write_text(NEEDS_LALR)
+    first = cli(["check", "--format", "json", "m.sphere"], capsys)
+    for entry in _cache_entries(proj):
+        entry.write_bytes(b"garbage" * 1000)
+    assert cli(["check", "--format", "json", "m.sphere"], capsys) == first
+    for entry in _cache_entries(proj):
+        entry.write_bytes(entry.read_bytes()[:10])
+    assert cli(["check", "--format", "json", "m.sphere"], capsys) == first
+    status, out = cli(["check", "--no-cache", "--format", "json", "m.sphere"], capsys)
+    assert (status, out) == first
+
+
+@needs_posix
+def test_a_read_only_project_is_checked_without_a_cache(world: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    proj = world["proj"]
+    (proj / "m.sphere").write_text(NEEDS_LALR)
+    os.chmod(proj, 0o555)
+    try:
+        status, out = cli(["check", "m.sphere"], capsys)
+    finally:
+        os.chmod(proj, 0o755)
+    assert status == 0 and "Traceback" not in out
+
+
+# ---------------------------------------------------------------- configuration files are repository content too
+
+
+@pytest.mark.parametrize("marker", ["sphere.toml", "pyproject.toml"])
+def test_a_deeply_nested_configuration_file_is_a_configuration_error(world: dict[str, Path],
+                                                                     capsys: pytest.CaptureFixture[str],
+                                                                     marker: str) -> None:
+    proj = world["proj"]
+    (proj / "sphere.toml").unlink()
+    prefix = "[tool.spherelang]\n" if marker == "pyproject.toml" else ""
+    (proj / marker).write_text(prefix + "select = " + "[" * 5000 + "]" * 5000 + "\n")
+    (proj / "m.sphere").write_text(CLEAN)
+    status, out = cli(["check", "m.sphere"], capsys)
+    assert status == 2
+    assert "internal error" not in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize("text", ["select = 5", "[severity]\nBAL001 = []", "max-file-size = -1", "rule-budget = 1e999",
+                                  "exclude = [1]", "corridor-tolerance = nan", "\x00", "\ufeffselect = []",
+                                  "x = \"" + "a" * 100_000, "[tool]\n" + "[a]\n" * 10_000])
+def test_a_hostile_configuration_file_is_a_configuration_error_or_ignored(world: dict[str, Path],
+                                                                           capsys: pytest.CaptureFixture[str],
+                                                                           text: str) -> None:
+    (world["proj"] / "sphere.toml").write_text(text, encoding="utf-8")
+    (world["proj"] / "m.sphere").write_text(CLEAN)
+    with deadline(30):
+        status, out = cli(["check", "m.sphere"], capsys)
+    assert status in (0, 1, 2), out
+    assert "internal error" not in out and "Traceback" not in out
+
+
+# ---------------------------------------------------------------- globs never walk outside the project
+
+
+@needs_posix
+@pytest.mark.parametrize("target", ["/**/*.sphere", "../**/*.sphere", "../../**/nothing", "/*/*/*.sphere", "/tmp/**"])
+def test_globs_do_not_list_directories_outside_the_root(world: dict[str, Path], monkeypatch: pytest.MonkeyPatch,
+                                                        target: str) -> None:
+    entry = entry_importing(world, target)
+    root = os.path.realpath(world["proj"])
+    listed: list[str] = []
+    real_scandir, real_listdir = os.scandir, os.listdir
+
+    def note(path: object) -> None:
+        if isinstance(path, int):
+            return
+        real = os.path.realpath(os.fsdecode(os.fspath(path if path is not None else ".")))  # type: ignore[arg-type]
+        if real != root and not real.startswith(root + os.sep):
+            listed.append(real)
+
+    def spy_scandir(path: object = ".") -> object:
+        note(path)
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    def spy_listdir(path: object = ".") -> object:
+        note(path)
+        return real_listdir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", spy_scandir)
+    monkeypatch.setattr(os, "listdir", spy_listdir)
+    with deadline(20):
+        report = spherelang.check(entry)
+    monkeypatch.undo()
+    assert {v.code for v in report.violations} & REFUSED
+    assert listed == [], f"listed {len(listed)} directories outside the project, e.g. {listed[:3]}"
+
+
+GLOB_SYNTAX = ["[z-a].sphere", "[!].sphere", "[!]].sphere", "[[:alpha:]].sphere", "[^m].sphere", "[", "]", "[]",
+               "*[*", "[a-]*.sphere", "[--/]*", "[\\\\d]*", "(*", "*)", "{a,b}.sphere", "*{*", "+*", "*.sphere$",
+               "a|*", "(?=x)*", "*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?x"]
+GLOB_CRASHES: set[str] = set()  # all fixed; kept for the next one found
+
+
+@pytest.mark.parametrize("pattern", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="BUG: spherelang/loading/globs.py copies a '[...]' "
+                                                                 "class into a regex unchecked: '[z-a]' and '[!]' raise "
+                                                                 "re.error, an internal error (exit 2); '[[' warns "
+                                                                 "FutureWarning (a crash under -W error)"))
+    if p in GLOB_CRASHES else p for p in GLOB_SYNTAX], ids=range(len(GLOB_SYNTAX)))
+def test_any_glob_syntax_is_a_diagnostic_never_a_crash(world: dict[str, Path], capsys: pytest.CaptureFixture[str],
+                                                       pattern: str) -> None:
+    (world["proj"] / "m.sphere").write_text(f'import "{pattern}"\n' + CLEAN)
+    with deadline(20), warnings.catch_warnings():
+        warnings.simplefilter("error")  # as under python -W error: a warning must not become a crash
+        report = spherelang.check(world["proj"] / "m.sphere")
+        status, out = cli(["check", "--format", "json", "m.sphere"], capsys)
+    assert status in (0, 1) and "internal error" not in out, out
+    assert {v.code for v in report.violations} <= {"SPH002", "SPH003", "SPH004"}
+
+
+@pytest.mark.parametrize("missing", ["../outside/nope.sphere", "/etc/no-such-file.sphere", "../../x/y.sphere"])
+def test_refusing_an_outside_import_does_not_reveal_whether_it_exists(world: dict[str, Path], missing: str) -> None:
+    entry = entry_importing(world, missing)
+    (code,) = {v.code for v in spherelang.check(entry).violations}
+    assert code == "SPH004"

@@ -150,11 +150,11 @@ class ParseCache:
             return
         try:
             top = os.path.dirname(self.dir)
-            for folder in (top, self.dir):
+            for folder in (top, self.dir):  # one level at a time: never create through a link
                 if not os.path.lexists(folder):
                     os.mkdir(folder, 0o700)
-            if not self._dirs_safe():
-                return
+                if not _safe_dir(folder):
+                    return
             self._write_gitignore(os.path.join(top, ".gitignore"))
             payload = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")

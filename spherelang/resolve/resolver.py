@@ -541,12 +541,11 @@ class _Resolver:
             lo, hi = decl.low.value, decl.high.value
             if not (_number_ok(lo) and _number_ok(hi) and lo < hi):
                 problem = f"the scale {decl.low.text}..{decl.high.text} is empty: its low end must be below its high end"
-            elif not _number_ok(hi - lo):
-                problem = f"the scale {decl.low.text}..{decl.high.text} is too wide to compute with"
             elif not (_number_ok(value) and lo <= value <= hi):
                 problem = f"score {decl.value.text} is outside {decl.low.text}..{decl.high.text}"
             else:
-                normalized = (value - lo) / (hi - lo)
+                # halves first: 'x in -1e308..1e308' is a fine scale whose width overflows
+                normalized = (value / 2 - lo / 2) / (hi / 2 - lo / 2)
                 if decl.lower_is_better:
                     normalized = 1.0 - normalized
         if problem:

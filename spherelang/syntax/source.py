@@ -65,13 +65,12 @@ def prepare(text: str) -> str:
     """Check decoded text for NULs and stray BOMs, and normalise its newlines."""
     if text.startswith(BOM):
         text = text[1:]
-    for bad, what in (("\x00", "a NUL byte"), (BOM, "a byte order mark after the start")):
-        at = text.find(bad)
-        if at >= 0:
-            line, column = position_after(text[:at])
-            raise EncodingProblem(
-                f"the file holds {what}", line, column, "a .sphere file is UTF-8 text; remove the character"
-            )
+    found = [(at, what) for bad, what in (("\x00", "a NUL byte"), (BOM, "a byte order mark after the start"))
+             if (at := text.find(bad)) >= 0]
+    if found:
+        at, what = min(found)  # the first bad spot, whatever its kind
+        line, column = position_after(text[:at])
+        raise EncodingProblem(f"the file holds {what}", line, column, "a .sphere file is UTF-8 text; remove the character")
     return normalize_newlines(text)
 
 

@@ -54,6 +54,8 @@ class ParseFailure(SphereSyntaxError):
 
 #: Syntax errors reported per file at most.
 MAX_SYNTAX_ERRORS = 100
+#: Recovery re-parses the file once per error found, this many times at most.
+_RECOVERY_PASSES = 8
 
 
 class _SplitWord(Exception):
@@ -196,13 +198,16 @@ def _further_errors(text: str, path: str, exc: Exception, first: Diagnostic) -> 
 
     Recovery only goes on while the blanked line is self-contained (its brackets
     balance, and the error is not a whole-file problem): blanking half a block
-    would invent errors that are not there.
+    would invent errors that are not there. It stops after a few passes over
+    the file, so a large file with many errors costs a bounded multiple of one parse.
     """
     lines = text.split("\n")
     found: list[Diagnostic] = []
     current = first
-    while len(found) + 1 < MAX_SYNTAX_ERRORS and _recoverable(exc, current, lines):
+    budget = _RECOVERY_PASSES * max(1, len(text))  # each pass re-reads the file: keep the work linear
+    while len(found) + 1 < MAX_SYNTAX_ERRORS and _recoverable(exc, current, lines) and budget > 0:
         lines[current.span.line - 1] = ""
+        budget -= len(text)
         try:
             get_parser().parse("\n".join(lines), start="start")
             return found
@@ -257,17 +262,22 @@ def _embedded_expr(text: str, line: int, column: int) -> ast.Expr:
     if "\n" in text:
         raise SyntaxProblem("a message expression must stay on one line",
                             Span(CURRENT_FILE.get(), line, column, line, column + 1))
-    padded = " " * (column - 1) + text
     try:
-        expr = flatten_expr(get_parser().parse(padded, start="expr"))
-    except (UnexpectedInput, _NestingTooDeep) as exc:
-        inner = _syntax_diagnostic(exc, padded, CURRENT_FILE.get())
-        span = inner.span._replace(line=line, end_line=line)
+        expr = flatten_expr(get_parser().parse(text, start="expr"))
+    except (UnexpectedInput, _NestingTooDeep, _SplitWord) as exc:
+        inner = _syntax_diagnostic(exc, text, CURRENT_FILE.get())
+        span = _shift(inner.span, line, column)
         raise SyntaxProblem(inner.message + " (in a message expression)", span, inner.hint) from None
-    if line == 1:
+    if (line, column) == (1, 1):
         return expr
-    nodes = tuple(attrs.evolve(n, span=n.span._replace(line=line, end_line=line)) for n in expr.nodes)
-    return ast.Expr(nodes)
+    # parsed on its own (no padding: a long message stays linear), then moved into place
+    return ast.Expr(tuple(attrs.evolve(n, span=_shift(n.span, line, column)) for n in expr.nodes))
+
+
+def _shift(span: Span, line: int, column: int) -> Span:
+    """A span within a one-line text that starts at (line, column) of the file."""
+    return span._replace(line=line, end_line=line, column=span.column + column - 1,
+                         end_column=span.end_column + column - 1)
 
 
 # ---------------------------------------------------------------- diagnostics

@@ -27,7 +27,6 @@ import contextlib
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 import warnings
@@ -38,6 +37,8 @@ import pytest
 
 import spherelang
 from spherelang.cli import main
+
+from .support import deadline
 
 SECRET = "SECRET_CONTENT_7f3a"  # never to be seen in any output
 SECRET_TEXT = f"{SECRET} = hunter2 {{{{ not a model\n"
@@ -50,28 +51,6 @@ needs_posix = pytest.mark.skipif(os.name != "posix", reason="symlinks, FIFOs and
 # ---------------------------------------------------------------- helpers
 
 
-class Deadline(BaseException):
-    """Raised by SIGALRM; a BaseException so that no ``except Exception`` swallows it."""
-
-
-@contextlib.contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Fail (raise :class:`Deadline`) when the block takes longer than ``seconds``:
-    a blocking ``open`` of a FIFO is interrupted too (PEP 475 lets the handler raise)."""
-    if not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def fire(signum: int, frame: object) -> None:
-        raise Deadline(f"no answer within {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 class OpenSpy:

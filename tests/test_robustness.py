@@ -33,7 +33,6 @@ import io
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -52,6 +51,8 @@ import spherelang
 from spherelang import Config, SphereError, SphereSyntaxError, SphereUsageError
 from spherelang.cli import main
 from spherelang.syntax import parser as sphere_parser
+
+from .support import deadline
 
 try:
     from spherelang.config import Limits
@@ -83,28 +84,6 @@ FUZZ_FEW = settings(FUZZ, max_examples=max(20, EXAMPLES // 4))
 # ================================================================ helpers
 
 
-class Deadline(BaseException):
-    """Raised by SIGALRM: a BaseException so that no ``except Exception`` in the
-    code under test (the CLI's last line of defence) can swallow it."""
-
-
-@contextlib.contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Fail the block (raise :class:`Deadline`) when it takes longer than ``seconds``."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def fire(signum: int, frame: object) -> None:
-        raise Deadline(f"no answer within {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def run_cli(argv: list[str]) -> tuple[int, str, str]:

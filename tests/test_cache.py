@@ -11,13 +11,12 @@ import pytest
 from spherelang.loading import load_model
 from spherelang.loading.cache import DIRNAME, ParseCache
 
-# A rule block sends the file through the LALR parser, which is what gets cached.
+# Statements joined by ';' send the file through the LALR parser, which is what gets cached.
 MODEL = """\
 rule ORG001 "bodies are few" { for s in spheres
   require true }
 sphere Nation : political {
-  channel elections strength 0.6
-  power tax
+  channel elections strength 0.6; power tax
   resource revenue = 100 USD
   responsibility collection requires tax, revenue
 }

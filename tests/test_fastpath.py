@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from spherelang.syntax import parser as P
 from spherelang.syntax.fastpath import parse_fast
 from spherelang.syntax.source import decode
-from spherelang.syntax.transform import CURRENT_FILE, SUPPRESSIONS
+from spherelang.syntax.transform import CURRENT_FILE, SUPPRESSIONS, parse_embedded_expr
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted(p for base in (ROOT / "examples", ROOT / "tests", ROOT.parent / "shared" / "conformance")
@@ -26,20 +26,25 @@ FILES = sorted(p for base in (ROOT / "examples", ROOT / "tests", ROOT.parent / "
 def lalr(text: str, path: str) -> object:
     """The reference: the grammar alone (the fast path switched off)."""
     token, sink = CURRENT_FILE.set(path), SUPPRESSIONS.set([])
+    messages = parse_embedded_expr.set(P._embedded_expr)
     try:
         return P.get_parser().parse(text, start="start")
     except Exception as exc:  # noqa: BLE001 - any failure is "not a valid file"
         return type(exc).__name__
     finally:
+        parse_embedded_expr.reset(messages)
         SUPPRESSIONS.reset(sink)
         CURRENT_FILE.reset(token)
 
 
 def fast(text: str, path: str) -> object:
+    """The fast path in the context parse_source gives it."""
     token, sink = CURRENT_FILE.set(path), SUPPRESSIONS.set([])
+    messages = parse_embedded_expr.set(P._embedded_expr)
     try:
-        return parse_fast(text, path, P.MAX_NESTING)
+        return parse_fast(text, path, P.MAX_NESTING, P._parse_block)
     finally:
+        parse_embedded_expr.reset(messages)
         SUPPRESSIONS.reset(sink)
         CURRENT_FILE.reset(token)
 
@@ -113,3 +118,20 @@ def test_random_spacing_and_edits_never_disagree(text: str, data: st.DataObject)
     got = fast(mutated, "m")
     if got is not None:
         assert got == lalr(mutated, "m")
+
+
+def test_rule_and_scenario_blocks_go_to_the_grammar_alone() -> None:
+    text = (
+        'model "m"\n'
+        "sphere Nation : political {\n  channel c strength 0.5\n  power tax\n}\n"
+        'rule R1 "bodies" warning {   // sphere: ignore[RUL001]\n  for s in spheres where s.layer == "body"\n'
+        '  require count(s.powers) >= 1\n  message "{s.path} has {count(s.powers)} {{powers}}"\n}\n'
+        "sphere Other : political {\n  channel c strength 0.5\n}\n"
+        "scenario s1 {\n  in Nation { power more; sphere Kid : body { power tax } }\n  remove Other\n}\n"
+    )
+    got = fast(text, "m.sphere")
+    assert got is not None and got == lalr(text, "m.sphere")
+    assert got.rules[0].require.span.line == 8 and got.scenarios[0].changes[1].span.line == 16
+    assert [s.span.line for s in got.suppressions] == [6]
+    # a block with something after its closing brace is left to the grammar
+    assert fast(text.replace("  remove Other\n}\n", "  remove Other\n} sphere X : body { }\n"), "m") is None

@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 from lark import Token
 
 from ..diagnostics import Span
@@ -237,22 +238,35 @@ class _Builder:
         self.stack[-1].body.append(decl)
 
 
-def parse_fast(text: str, path: str, max_depth: int) -> ast.File | None:
+BlockParser = Callable[[str], ast.File]
+
+_BLOCK_KINDS = ("rule", "scenario")
+_STRINGS_AND_COMMENTS = re.compile(r'"(?:[^"\\\n]|\\[^\n])*"|//.*')
+
+
+def parse_fast(text: str, path: str, max_depth: int, parse_block: BlockParser | None = None) -> ast.File | None:
     """The file's AST, or ``None`` when the LALR parser must decide.
 
     ``text`` is already decoded and newline-normalised; the caller has set the
-    context (current file, suppression sink) as for a LALR parse.
+    context (current file, suppression sink) as for a LALR parse. Top-level
+    ``rule`` and ``scenario`` blocks are handed, each on its own, to
+    ``parse_block`` (the grammar), so one rule does not send a whole national
+    model down the slow path.
     """
     try:
-        return _parse(text, path, max_depth)
+        return _parse(text, path, max_depth, parse_block)
     except _GiveUp:
         return None
 
 
-def _parse(text: str, path: str, max_depth: int) -> ast.File:
+def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None) -> ast.File:
     build = _Builder(max_depth)
     top_items: list[Any] = []
-    for number, raw in enumerate(text.split("\n"), 1):
+    lines = text.split("\n")
+    number = 0
+    while number < len(lines):
+        raw = lines[number]
+        number += 1
         stripped = raw.lstrip(" \t")
         if not stripped:
             continue
@@ -271,6 +285,11 @@ def _parse(text: str, path: str, max_depth: int) -> ast.File:
             continue
         word = _FIRST_WORD.match(stripped)
         kind = word.group() if word else ""
+        if kind in _BLOCK_KINDS and parse_block is not None and not build.stack:
+            end = _block_end(lines, number - 1)
+            top_items.extend(_grammar_block(lines[number - 1 : end + 1], number, parse_block))
+            number = end + 1
+            continue
         pattern = _PATTERNS.get(kind)
         match = pattern.match(stripped) if pattern else None
         if match is None:
@@ -290,6 +309,64 @@ def _parse(text: str, path: str, max_depth: int) -> ast.File:
     if build.stack:
         raise _GiveUp  # an unclosed block is a syntax error: let the grammar report it
     return _file(path, top_items, build.top)
+
+
+def _block_end(lines: list[str], start: int) -> int:
+    """The index of the line whose ``}`` closes the block opened at ``start``
+    (braces in strings and comments do not count)."""
+    depth, opened = 0, False
+    for k in range(start, len(lines)):
+        code = _STRINGS_AND_COMMENTS.sub("", lines[k])
+        if '"' in code:
+            raise _GiveUp  # an unterminated string: the grammar will say
+        depth += code.count("{") - code.count("}")
+        opened = opened or "{" in code
+        if opened and depth <= 0:
+            if depth < 0 or code.rstrip().endswith("}") is False:
+                raise _GiveUp  # something after the closing brace: not a plain block line
+            return k
+    raise _GiveUp
+
+
+def _grammar_block(block: list[str], first_line: int, parse_block: BlockParser) -> list[Any]:
+    """A rule or scenario block parsed by the grammar, moved to its place in the file."""
+    outer = SUPPRESSIONS.get(None)
+    token = SUPPRESSIONS.set([])
+    try:
+        parsed = parse_block("\n".join(block))
+    except Exception:  # noqa: BLE001 - any problem: the whole file goes to the grammar, which reports it
+        raise _GiveUp from None
+    finally:
+        inner = SUPPRESSIONS.get([])
+        SUPPRESSIONS.reset(token)
+    if parsed.spheres or parsed.imports or parsed.layers or parsed.model or \
+            len(parsed.rules) + len(parsed.scenarios) != 1:
+        raise _GiveUp
+    delta = first_line - 1
+    if outer is not None:
+        outer.extend(_shifted(s, delta) for s in inner)
+    return [_shifted(item, delta) for item in (*parsed.rules, *parsed.scenarios)]
+
+
+def _shifted(node: Any, delta: int) -> Any:
+    """``node`` with every position moved ``delta`` lines down. The AST is flat,
+    so this walk is as deep as its shape (a handful of levels), not the input."""
+    if delta == 0:
+        return node
+    if isinstance(node, Span):
+        return node._replace(line=node.line + delta, end_line=node.end_line + delta)
+    if isinstance(node, tuple):
+        return tuple(_shifted(x, delta) for x in node)
+    if attrs.has(type(node)):
+        changes = {}
+        for field in attrs.fields(type(node)):
+            value = getattr(node, field.name)
+            if field.name == "line" and isinstance(value, int):
+                changes[field.name] = value + delta
+            elif isinstance(value, (tuple, Span)) or attrs.has(type(value)):
+                changes[field.name] = _shifted(value, delta)
+        return attrs.evolve(node, **changes)
+    return node
 
 
 def _file_statement(kind: str, line: _Line) -> Any:
@@ -313,7 +390,7 @@ def _file(path: str, items: list[Any], spheres: list[Any]) -> ast.File:
         imports=tuple(i for i in items if isinstance(i, ast.ImportStmt)),
         layers=tuple(i for i in items if isinstance(i, ast.LayersStmt)),
         spheres=flat,
-        rules=(),
-        scenarios=(),
+        rules=tuple(i for i in items if isinstance(i, ast.RuleDecl)),
+        scenarios=tuple(i for i in items if isinstance(i, ast.ScenarioDecl)),
         suppressions=tuple(SUPPRESSIONS.get([])),
     )

@@ -179,7 +179,7 @@ def parse_source(text: str, path: str = "<string>") -> tuple[ast.File, bool]:
     expr_token = parse_embedded_expr.set(_embedded_expr)
     sink_token = SUPPRESSIONS.set([])
     try:
-        fast = parse_fast(text, path, MAX_NESTING)
+        fast = parse_fast(text, path, MAX_NESTING, _parse_block)
         if fast is not None:
             return fast, True
         SUPPRESSIONS.set([])  # the fast path may have collected some before giving up
@@ -191,6 +191,10 @@ def parse_source(text: str, path: str = "<string>") -> tuple[ast.File, bool]:
         SUPPRESSIONS.reset(sink_token)
         parse_embedded_expr.reset(expr_token)
         CURRENT_FILE.reset(token)
+
+
+def _parse_block(text: str) -> ast.File:
+    return get_parser().parse(text, start="start")  # type: ignore[no-any-return]
 
 
 def _further_errors(text: str, path: str, exc: Exception, first: Diagnostic) -> list[Diagnostic]:

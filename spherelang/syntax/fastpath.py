@@ -26,7 +26,7 @@ from lark import Token
 from ..diagnostics import Span
 from . import ast
 from .keywords import KEYWORDS as _KEYWORDS
-from .transform import SUPPRESSIONS, _SphereBuilder, collect_comment, flatten_spheres, unescape
+from .transform import SUPPRESSIONS, SyntaxProblem, _SphereBuilder, build_file, collect_comment, unescape
 
 _NAME = r"(?:[^\W\d]|[\u2118\u212e\u309b\u309c\u1885\u1886])[^\s\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]*"
 _NUM = r"[+-]?\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?"
@@ -380,17 +380,7 @@ def _file_statement(kind: str, line: _Line) -> Any:
 
 
 def _file(path: str, items: list[Any], spheres: list[Any]) -> ast.File:
-    models = [i for i in items if isinstance(i, ast.ModelStmt)]
-    if models and (items[0] is not models[0] or len(models) > 1):
-        raise _GiveUp  # the grammar's transformer words these errors
-    flat = flatten_spheres(spheres)
-    return ast.File(
-        path=path,
-        model=models[0] if models else None,
-        imports=tuple(i for i in items if isinstance(i, ast.ImportStmt)),
-        layers=tuple(i for i in items if isinstance(i, ast.LayersStmt)),
-        spheres=flat,
-        rules=tuple(i for i in items if isinstance(i, ast.RuleDecl)),
-        scenarios=tuple(i for i in items if isinstance(i, ast.ScenarioDecl)),
-        suppressions=tuple(SUPPRESSIONS.get([])),
-    )
+    try:
+        return build_file(path, items, spheres)
+    except SyntaxProblem:
+        raise _GiveUp from None  # the grammar reports a misplaced 'model' itself

@@ -140,6 +140,29 @@ def flatten_spheres(top: Iterable[_SphereBuilder]) -> tuple[ast.SphereDecl, ...]
     )
 
 
+def build_file(path: str, items: list[Any], spheres: Iterable[_SphereBuilder]) -> ast.File:
+    """The file from its top-level items in order (the parser's and the fast
+    path's alike); a misplaced or repeated ``model`` is a :class:`SyntaxProblem`."""
+    models = [i for i in items if isinstance(i, ast.ModelStmt)]
+    if models:
+        if items[0] is not models[0]:
+            raise SyntaxProblem("'model' must be the first statement of a file", models[0].span,
+                                "move the 'model' line to the top")
+        if len(models) > 1:
+            raise SyntaxProblem("a file holds at most one 'model' statement", models[1].span,
+                                "keep one 'model' line")
+    return ast.File(
+        path=path,
+        model=models[0] if models else None,
+        imports=tuple(i for i in items if isinstance(i, ast.ImportStmt)),
+        layers=tuple(i for i in items if isinstance(i, ast.LayersStmt)),
+        spheres=flatten_spheres(spheres),
+        rules=tuple(i for i in items if isinstance(i, ast.RuleDecl)),
+        scenarios=tuple(i for i in items if isinstance(i, ast.ScenarioDecl)),
+        suppressions=tuple(SUPPRESSIONS.get([])),
+    )
+
+
 def flatten_expr(root: _E) -> ast.Expr:
     """Post-order flattening: every child gets a smaller index than its parent."""
     nodes: list[ast.ExprNode] = []
@@ -168,25 +191,7 @@ class ToAst(Transformer):  # type: ignore[type-arg]
 
     def start(self, children: list[Any]) -> ast.File:
         items = _items(children)
-        models = [i for i in items if isinstance(i, ast.ModelStmt)]
-        if models:
-            if items[0] is not models[0]:
-                raise SyntaxProblem("'model' must be the first statement of a file", models[0].span,
-                                    "move the 'model' line to the top")
-            if len(models) > 1:
-                raise SyntaxProblem("a file holds at most one 'model' statement", models[1].span,
-                                    "keep one 'model' line")
-        spheres = flatten_spheres(i for i in items if isinstance(i, _SphereBuilder))
-        return ast.File(
-            path=CURRENT_FILE.get(),
-            model=models[0] if models else None,
-            imports=tuple(i for i in items if isinstance(i, ast.ImportStmt)),
-            layers=tuple(i for i in items if isinstance(i, ast.LayersStmt)),
-            spheres=spheres,
-            rules=tuple(i for i in items if isinstance(i, ast.RuleDecl)),
-            scenarios=tuple(i for i in items if isinstance(i, ast.ScenarioDecl)),
-            suppressions=tuple(SUPPRESSIONS.get([])),
-        )
+        return build_file(CURRENT_FILE.get(), items, [i for i in items if isinstance(i, _SphereBuilder)])
 
     def model_stmt(self, c: list[Any]) -> ast.ModelStmt:
         return ast.ModelStmt(unescape(c[1].value), span_over(c))

@@ -36,6 +36,7 @@ from ..syntax import ast
 from .suggest import closest
 
 DEFAULT_LAYERS = ("political", "administrative", "operational", "body")
+_NO_CODES: frozenset[str] = frozenset()
 
 
 @attrs.define
@@ -43,8 +44,8 @@ class _Node:
     """A sphere declaration on its way into the tree."""
 
     decl: ast.SphereDecl
-    kids: list[int] = attrs.field(factory=list)   # lexical children (node ids)
-    attached: list[int] = attrs.field(factory=list)  # spheres joined by ``within``
+    kids: list[int]                    # lexical children (node ids)
+    attached: list[int] | None = None  # spheres joined by ``within``
     path: str | None = None
 
 
@@ -60,8 +61,7 @@ class _Scope:
     children: list[int] = attrs.field(factory=list)
     members: dict[str, Any] = attrs.field(factory=dict)
     capacity_decl: ast.CapacityDecl | None = None
-    allows: set[str] = attrs.field(factory=set)
-    by_kind: dict[type, list[Any]] | None = None
+    allows: set[str] | None = None  # most spheres allow nothing: no empty set each
 
 
 def _number_ok(n: float) -> bool:
@@ -78,10 +78,10 @@ class _Resolver:
         self.by_path: dict[str, int] = {}
         # (sphere index, resource name) -> running totals
         self.allocated: dict[tuple[int, str], float] = defaultdict(float)
-        self.allocations: dict[tuple[int, str], list[Span]] = defaultdict(list)
         self.required: dict[tuple[int, str], float] = defaultdict(float)
         self.drawn: set[tuple[int, str]] = set()
         self._paths_by_name: dict[str, list[str]] | None = None
+        self._ok_links: dict[tuple[int, str, bool, str | None], Link] = {}
         self.detached: list[ast.SphereDecl] = []
 
     def fact(self, code: str, message: str, span: Span, sphere: str | None = None, *,
@@ -142,9 +142,10 @@ class _Resolver:
             node.path = path
             if path not in known:
                 known[path] = nid
-                for joined in pending.get(path, ()):
-                    node.attached.append(joined)
-            for kid in reversed(node.kids + node.attached):
+                joined = pending.get(path)
+                if joined:
+                    node.attached = list(joined)
+            for kid in reversed(node.kids + node.attached if node.attached else node.kids):
                 stack.append((kid, path))
 
     def report_failed_within(self, decl: ast.SphereDecl) -> None:
@@ -195,7 +196,7 @@ class _Resolver:
             else:
                 seen[name] = node.decl.span
                 self.by_path[node.path] = index
-            for kid in reversed(node.kids + node.attached):
+            for kid in reversed(node.kids + node.attached if node.attached else node.kids):
                 stack.append((kid, index, depth + 1))
 
     # ================================================================ members
@@ -205,6 +206,8 @@ class _Resolver:
             decl = scope.node.decl
             for member in decl.members:
                 if isinstance(member, ast.AllowDecl):
+                    if scope.allows is None:
+                        scope.allows = set()
                     scope.allows.add(member.code.text)
                 elif isinstance(member, ast.CapacityDecl):
                     if scope.capacity_decl is None:
@@ -277,7 +280,7 @@ class _Resolver:
         for target in candidates:
             member = target.members.get(ref.member.text)
             if target.index in ancestors and member is not None and member.kind == kind:
-                return Link(LinkStatus.OK, sphere=target.index, name=ref.member.text, **common)
+                return self.ok_link(target.index, ref.member.text, True, common["written"])
         target = candidates[0]
         if target.index not in ancestors:
             return Link(LinkStatus.NOT_ANCESTOR, sphere=target.index, name=ref.member.text, **common)
@@ -313,8 +316,17 @@ class _Resolver:
         for anc in self.ancestors(scope):
             member = anc.members.get(name)
             if member is not None and member.kind == kind:
-                return Link(LinkStatus.OK, explicit=False, sphere=anc.index, name=name)
+                return self.ok_link(anc.index, name, False, None)
         return Link(LinkStatus.MISSING, explicit=False)
+
+    def ok_link(self, sphere: int, name: str, explicit: bool, written: str | None) -> Link:
+        """One shared object per target: siblings drawing from the same parent
+        member (the usual shape of a large model) need not each hold a copy."""
+        key = (sphere, name, explicit, written)
+        link = self._ok_links.get(key)
+        if link is None:
+            link = self._ok_links[key] = Link(LinkStatus.OK, explicit, sphere, name, written)
+        return link
 
     def report_link(self, scope: _Scope, member: Any, link: Link | None) -> None:
         if link is None or link.ok:
@@ -382,7 +394,7 @@ class _Resolver:
                 responsibilities=duties[scope.index], resources=resources, indicators=indicators,
                 channels=channels, declared_capacity=declared, capacity=capacity, ceiling=ceiling,
                 effective=effective, headroom=headroom, elasticity=_mean(c.strength for c in channels),
-                allows=frozenset(scope.allows), span=decl.span, decl=decl,
+                allows=frozenset(scope.allows) if scope.allows else _NO_CODES, span=decl.span, decl=decl,
             ))
         files = self.loaded.files
         return Model(
@@ -401,11 +413,7 @@ class _Resolver:
     @staticmethod
     def first_members(scope: _Scope, cls: type) -> list[Any]:
         """The scope's members of one kind (first declarations, in order)."""
-        if scope.by_kind is None:
-            scope.by_kind = defaultdict(list)
-            for m in scope.members.values():
-                scope.by_kind[type(m)].append(m)
-        return scope.by_kind.get(cls, [])
+        return [m for m in scope.members.values() if type(m) is cls]
 
     # ---------------------------------------------------------------- powers
 
@@ -438,7 +446,6 @@ class _Resolver:
                           hint="allocations are counted in the unit of their source; use the same unit")
             elif amount is not None:
                 self.allocated[key] += amount
-                self.allocations[key].append(decl.span)
         return decl, link, amount
 
     def make_resource(self, scope: _Scope, decl: ast.ResourceDecl, link: Link | None, amount: float | None) -> Resource:

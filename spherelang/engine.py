@@ -17,7 +17,7 @@ from .checks import BUILTIN_CODES, CODES, Context, run_checks
 from .config import DEFAULT_CONFIG, Config
 from .diagnostics import Diagnostic, Finding, Severity
 from .errors import SphereUsageError
-from .loading import load_model
+from .loading import LoadedModel, load_model
 from .model import Model
 from .resolve import resolve
 from .syntax.ast import Suppression
@@ -93,12 +93,16 @@ def load(path: str | os.PathLike[str], config: Config = DEFAULT_CONFIG, *, stric
     diagnostic instead, so one odd file does not stop the run.
     """
     entry = os.fspath(path)
+    _require_file(entry, strict)
+    with paused_gc():
+        return resolve(load_model(entry, limits=config.limits, cache=config.cache))
+
+
+def _require_file(entry: str, strict: bool) -> None:
     if os.path.isdir(entry) or not os.path.lexists(entry) or (strict and not os.path.isfile(entry)):
         what = ("a directory" if os.path.isdir(entry) else "no such file" if not os.path.lexists(entry)
                 else "not a regular file")
         raise SphereUsageError(f"{entry}: {what} (a model's entry is a .sphere file)")
-    with paused_gc():
-        return resolve(load_model(entry, limits=config.limits, cache=config.cache))
 
 
 def context(config: Config) -> Context:
@@ -273,19 +277,33 @@ class EntryResult:
 
 
 def check_entry(entry: str, config: Config, scenario: str | None, always_apply: bool) -> EntryResult:
+    """Check the model whose entry file is ``entry``; with ``config.cache``,
+    from the result cache when nothing it depends on has changed."""
+    with paused_gc():
+        _require_file(entry, strict=False)
+        if not config.cache:
+            return _check_loaded(load_model(entry, limits=config.limits), config, scenario, always_apply)
+        from .loading.results import check_cached
+
+        return check_cached(entry, config, scenario, always_apply,
+                            lambda loaded: _check_loaded(loaded, config, scenario, always_apply), EntryResult,
+                            lambda: load_model(entry, limits=config.limits, cache=True))
+
+
+def _check_loaded(loaded: LoadedModel, config: Config, scenario: str | None, always_apply: bool) -> EntryResult:
     from .evaluator import apply_scenario
 
-    with paused_gc():
-        model = load(entry, config, strict=False)
-        applied = scenario is not None and (always_apply or _declares(model, scenario))
-        if applied:
-            assert scenario is not None
-            model = apply_scenario(model, scenario)
-        used: set[SuppressionKey] = set()
-        found = check_model(model, config, used)
-        rules = tuple((r.code.text, r.summary, r.severity or Severity.ERROR) for r in model.rules)
-        return EntryResult(tuple(found), frozenset(used), {} if model.broken else line_suppressions(model),
-                           tuple(os.path.realpath(f) for f in model_files(model)), rules, applied)
+    model = resolve(loaded)
+    del loaded  # the model holds what it needs of the files
+    applied = scenario is not None and (always_apply or _declares(model, scenario))
+    if applied:
+        assert scenario is not None
+        model = apply_scenario(model, scenario)
+    used: set[SuppressionKey] = set()
+    found = check_model(model, config, used)
+    rules = tuple((r.code.text, r.summary, r.severity or Severity.ERROR) for r in model.rules)
+    return EntryResult(tuple(found), frozenset(used), {} if model.broken else line_suppressions(model),
+                       tuple(os.path.realpath(f) for f in model_files(model)), rules, applied)
 
 
 def check_entries(entries: Sequence[str], config: Config = DEFAULT_CONFIG, scenario: str | None = None,

@@ -31,7 +31,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def entries(project: Path) -> list[Path]:
-    return [p for p in (project / DIRNAME / "v1").glob("*") if not p.name.startswith(".")]
+    """The parse cache's entries (the result cache's are named i-* and r-*)."""
+    return [p for p in (project / DIRNAME / "v1").glob("*") if not p.name.startswith((".", "i-", "r-"))]
 
 
 def test_second_load_hits_and_gives_the_same_files(project: Path) -> None:
@@ -93,3 +94,4 @@ def test_no_cache_flag(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SystemExit):
         main(["check", "m.sphere"])
     assert len(entries(project)) == 1
+    assert len(list((project / DIRNAME / "v1").glob("r-*"))) == 1

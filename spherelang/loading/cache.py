@@ -98,29 +98,25 @@ def _safe_file(fd: int) -> bool:
     return stat.S_ISREG(st.st_mode) and owner_ok and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-class ParseCache:
-    """Get and put parsed files for one project root."""
+class SignedStore:
+    """Signed pickles in ``.sphere_cache/v1`` of one project root: the storage
+    under both the parse cache and the result cache (:mod:`.results`)."""
 
     def __init__(self, root: str) -> None:
         self.dir = os.path.join(root, DIRNAME, "v1")
-        self.hits = 0
-        self.misses = 0
-
-    def key(self, data: bytes, path: str) -> str:
-        return hashlib.sha256(_parser_fingerprint() + os.fsencode(path) + b"\0" + data).hexdigest()
 
     def _dirs_safe(self) -> bool:
         """Both levels are real directories of ours (a committed symlink is not)."""
         return _safe_dir(os.path.dirname(self.dir)) and _safe_dir(self.dir)
 
-    def get(self, key: str) -> ast.File | None:
+    def load(self, name: str) -> object | None:
+        """The object stored as ``name``, or ``None`` (absent, foreign, corrupt)."""
         secret = _key()
         if secret is None or not self._dirs_safe():
             return None
         try:
-            fd = os.open(os.path.join(self.dir, key), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            fd = os.open(os.path.join(self.dir, name), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError:
-            self.misses += 1
             return None
         try:
             if not _safe_file(fd):
@@ -133,18 +129,14 @@ class ParseCache:
             mac, payload = data[len(_MAGIC) : len(_MAGIC) + 32], data[len(_MAGIC) + 32 :]
             if not hmac.compare_digest(mac, _sign(secret, payload)):
                 return None  # not written by this user: never unpickled
-            found = pickle.loads(payload)
-            if isinstance(found, ast.File):
-                self.hits += 1
-                return found
-            return None
-        except Exception:  # noqa: BLE001 - a corrupt entry is a miss, rebuilt below
+            return pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - a corrupt entry is a miss, rebuilt by the caller
             return None
         finally:
             if fd >= 0:
                 os.close(fd)
 
-    def put(self, key: str, parsed: ast.File) -> None:
+    def save(self, name: str, value: object) -> None:
         secret = _key()
         if secret is None:
             return
@@ -156,12 +148,12 @@ class ParseCache:
                 if not _safe_dir(folder):
                     return
             self._write_gitignore(os.path.join(top, ".gitignore"))
-            payload = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(_MAGIC + _sign(secret, payload) + payload)
-                os.replace(tmp, os.path.join(self.dir, key))
+                os.replace(tmp, os.path.join(self.dir, name))
             except BaseException:
                 os.unlink(tmp)
                 raise
@@ -176,3 +168,27 @@ class ParseCache:
             return
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write("# written by spherelang: the parse cache is not for version control\n*\n")
+
+
+class ParseCache:
+    """Get and put parsed files for one project root."""
+
+    def __init__(self, root: str) -> None:
+        self.store = SignedStore(root)
+        self.dir = self.store.dir
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, data: bytes, path: str) -> str:
+        return hashlib.sha256(_parser_fingerprint() + os.fsencode(path) + b"\0" + data).hexdigest()
+
+    def get(self, key: str) -> ast.File | None:
+        found = self.store.load(key)
+        if isinstance(found, ast.File):
+            self.hits += 1
+            return found
+        self.misses += 1
+        return None
+
+    def put(self, key: str, parsed: ast.File) -> None:
+        self.store.save(key, parsed)

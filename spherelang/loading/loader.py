@@ -106,6 +106,11 @@ class _Loader:
         except OSError as exc:
             self.diagnostics.append(_error("SPH002", f"cannot read {_show(path)}: {exc.strerror or exc}", where))
             return None
+        return self.parse_data(data, path)
+
+    def parse_data(self, data: bytes, path: str) -> ast.File | None:
+        """The file's AST from its bytes (through the parse cache), or ``None``
+        with its diagnostics recorded. The result cache's walk overrides it."""
         key = self.cache.key(data, path) if self.cache else ""
         if self.cache:
             cached = self.cache.get(key)

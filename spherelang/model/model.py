@@ -53,15 +53,36 @@ class Power:
 
 @attrs.frozen
 class Requirement:
-    """One ``requires`` entry: a power, or a resource and the amount it needs."""
+    """One ``requires`` entry: a power, or a resource and the amount it needs.
+
+    A model holds millions of these, so what is usual is not stored twice: a
+    name that resolves does so in the responsibility's own ``sphere`` (only a
+    ``problem`` is kept), and the position is the declaration's.
+    """
 
     name: str
     amount: float | None        # None when absent or invalid (negative)
     unit: str | None
     amount_valid: bool
-    link: Link                  # OK: resolved in the declaring sphere
     target_kind: str | None     # "power" / "resource" when resolved
-    span: Span
+    sphere: int                 # the responsibility's sphere
+    problem: Link | None        # how the name failed to resolve; None when it resolved in ``sphere``
+    decl: ast.Requirement = attrs.field(repr=False, eq=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    @property
+    def link(self) -> Link:
+        """Where the name points (made on demand when it resolved)."""
+        if self.problem is not None:
+            return self.problem
+        return Link(LinkStatus.OK, True, self.sphere, self.name)
+
+    @property
+    def span(self) -> Span:
+        return self.decl.span
 
 
 @attrs.frozen
@@ -76,16 +97,16 @@ class Responsibility:
 
     @property
     def power_names(self) -> tuple[str, ...]:
-        return tuple(r.name for r in self.requires if r.link.ok and r.target_kind == "power")
+        return tuple(r.name for r in self.requires if r.problem is None and r.target_kind == "power")
 
     @property
     def resource_names(self) -> tuple[str, ...]:
-        return tuple(r.name for r in self.requires if r.link.ok and r.target_kind == "resource")
+        return tuple(r.name for r in self.requires if r.problem is None and r.target_kind == "resource")
 
     @property
     def unresolved(self) -> bool:
         """A requirement failed to resolve: exempt from BAL002 and BAL003."""
-        return any(not r.link.ok for r in self.requires)
+        return any(r.problem is not None for r in self.requires)
 
 
 @attrs.frozen

@@ -378,6 +378,7 @@ class _Resolver:
         down: list[float | None] = []  # min capacity over a sphere and its ancestors
         for scope in self.scopes:
             resources = tuple(self.make_resource(scope, *r) for r in resources_links[scope.index])
+            resources_links[scope.index] = []  # the model is at its largest here: free as we go
             indicators = tuple(self.make_indicator(scope, m) for m in self.first_members(scope, ast.IndicatorDecl))
             channels = tuple(self.make_channel(scope, m) for m in self.first_members(scope, ast.ChannelDecl))
             declared = self.declared_capacity(scope)
@@ -396,6 +397,7 @@ class _Resolver:
                 effective=effective, headroom=headroom, elasticity=_mean(c.strength for c in channels),
                 allows=frozenset(scope.allows) if scope.allows else _NO_CODES, span=decl.span, decl=decl,
             ))
+            scope.members = {}  # no later sphere looks its names up
         files = self.loaded.files
         return Model(
             entry=self.loaded.entry,
@@ -481,8 +483,9 @@ class _Resolver:
         unit = req.amount.unit_text if req.amount is not None else None
         member = scope.members.get(name)
         target_kind = None
+        link: Link | None
         if member is not None and member.kind in ("power", "resource"):
-            link = Link(LinkStatus.OK, explicit=True, sphere=scope.index, name=name)
+            link = None  # resolved here: the Requirement says so without a Link of its own
             target_kind = member.kind
             if member.kind == "resource":
                 self.check_requirement_unit(scope, duty, req, member, amount)
@@ -494,7 +497,7 @@ class _Resolver:
                       hint="'requires' lists the powers and resources a responsibility needs")
         else:
             link = self.missing_requirement(scope, duty, req)
-        return Requirement(name, amount, unit, valid, link, target_kind, req.span)
+        return Requirement(name, amount, unit, valid, target_kind, scope.index, link, req)
 
     def check_requirement_unit(self, scope: _Scope, duty: ast.ResponsibilityDecl, req: ast.Requirement,
                                resource: ast.ResourceDecl, amount: float | None) -> None:

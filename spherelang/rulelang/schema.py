@@ -94,8 +94,7 @@ def _a(name: str, kind: str, get: Getter, doc: str, elem: str = "any") -> Attrib
 
 
 def _required(view: ModelView, duty: Responsibility, kind: str, cls: type) -> tuple[Any, ...]:
-    found = (view.member(r.link.sphere, r.link.name, cls)
-             for r in duty.requires if r.link.ok and r.target_kind == kind)
+    found = (view.member(r.sphere, r.name, cls) for r in duty.requires if r.ok and r.target_kind == kind)
     return tuple(m for m in found if m is not None)
 
 

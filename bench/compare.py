@@ -17,11 +17,14 @@ interleaved so a busy moment on the machine does not fall on one measurement
 only. Medians are reported.
 
   sphere cold     `sphere check --no-cache --format json` end to end
-  sphere warm     the same with the parse cache (.sphere_cache, a project
-                  marked by sphere.toml) after a priming run; and both again
-                  for a copy of the model with one rule block appended, which
-                  sends the file through the LALR parser and so into the
-                  cache (the fast path's files are not cached); --no-lalr
+  sphere warm     the same with the cache (.sphere_cache, a project marked
+                  by sphere.toml) after a priming run: the result cache
+                  answers it; "reparse" is a run with another option
+                  (--ignore ZZZ), which the result cache cannot answer, so
+                  only the parse cache helps; all three again for a copy of
+                  the model with a small sphere appended in a layout the
+                  fast path leaves to the LALR parser, so the file is
+                  parse-cached (the fast path's files are not); --no-lalr
                   skips that copy
   check phase     spherelang.checks.run_checks over the resolved model, in
                   process (all built-in checks), and the four codes alone
@@ -83,14 +86,13 @@ sphere Nation : political {
 }
 """
 
-# Appended to a copy of the generated model: a user rule block is something the
-# parser's fast path leaves to the LALR parser, so the whole file goes through
-# LALR and into the parse cache. It checks the three feedback channels only.
+# Appended to a copy of the generated model: a header line that also holds two
+# statements is a layout the parser's fast path leaves to the LALR parser, so
+# the whole file goes through LALR and into the parse cache. It adds no finding.
 LALR_TAIL = """
-rule USR001 "feedback channels have a strength within 0..1" {
-  for c in channels
-  require c.strength == null or c.strength <= 1
-  message "channel {c.name} is stronger than 1"
+sphere LalrProbe : political { channel probe strength 1; power probe_power
+  resource probe_budget = 1 USD
+  responsibility probe_duty requires probe_power, probe_budget
 }
 """
 
@@ -210,8 +212,11 @@ class Bench:
         cold_flags = ["--no-cache"] if self.has_no_cache else []
         report = os.path.join(out, "report.json")
         check = ["check", "--format", "json", "--fail-on", "info", "-o", report, model]
-        kinds = ["cold", "warm", "phase", "floor", *self.engines]
-        kinds += ["lalr_cold", "lalr_warm"] if self.args.lalr else []
+        # reparse: a run the result cache cannot answer (another option changes its key), so only the
+        # parse cache can help: what a check after an edit costs
+        reparse = ["--ignore", "ZZZ"]
+        kinds = ["cold", "warm", "reparse", "phase", "floor", *self.engines]
+        kinds += ["lalr_cold", "lalr_warm", "lalr_reparse"] if self.args.lalr else []
         samples: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
         findings: dict[str, list[list[str]]] = {}
 
@@ -222,7 +227,7 @@ class Bench:
         entries = sum(len(files) for _, _, files in os.walk(cache_dir)) if os.path.isdir(cache_dir) else 0
         row["cache_entries"] = entries
 
-        if self.args.lalr:  # the same model plus one rule block: parsed by LALR, so cached
+        if self.args.lalr:  # the same model plus a sphere the fast path leaves to LALR: parse-cached
             lalr_model = os.path.join(out, "model_lalr.sphere")
             with open(model, encoding="utf-8") as src, open(lalr_model, "w", encoding="utf-8") as dst:
                 dst.write(src.read() + LALR_TAIL)
@@ -242,12 +247,16 @@ class Bench:
 
             wall, rss, code, _, err = run(self.sphere + check)
             samples["warm"].append({"wall": wall, "rss": rss, "cpu": LAST_CPU[0]})
+            wall, rss, code, _, err = run(self.sphere + [*check[:-1], *reparse, check[-1]])
+            samples["reparse"].append({"wall": wall, "rss": rss, "cpu": LAST_CPU[0]})
 
             if self.args.lalr:
                 wall, rss, code, _, err = run(self.sphere + [lalr_check[0], *cold_flags, *lalr_check[1:]])
                 samples["lalr_cold"].append({"wall": wall, "rss": rss, "cpu": LAST_CPU[0]})
                 wall, rss, code, _, err = run(self.sphere + lalr_check)
                 samples["lalr_warm"].append({"wall": wall, "rss": rss, "cpu": LAST_CPU[0]})
+                wall, rss, code, _, err = run(self.sphere + [*lalr_check[:-1], *reparse, lalr_check[-1]])
+                samples["lalr_reparse"].append({"wall": wall, "rss": rss, "cpu": LAST_CPU[0]})
 
             wall, rss, code, stdout, err = run([sys.executable, "-c", CHECK_CHILD, model, ",".join(CODES)])
             if code != 0:
@@ -399,17 +408,23 @@ def write_results(bench: Bench, small: dict[str, Any], path: str, started: str, 
     add("")
     add("## Times (medians)")
     add("")
-    head = ["spheres", "model", "dump", "`sphere check` cold", "warm (cache)", "check phase: all built-in",
+    head = ["spheres", "model", "dump", "`sphere check` cold", "warm (cache)", "warm, result cache missed",
+            "check phase: all built-in",
             "check phase: 4 codes", "floor: 4 checks", "`json.loads` of the dump"]
     head += [f"{names[e]} end to end" for e in engines]
     add("| " + " | ".join(head) + " |")
     add("|" + "---:|" * len(head))
     for r in rows:
         cells = [f"{r['n']:,}", f"{r['sphere_mb']:.1f} MB", f"{r['dump_mb']:.1f} MB", fmt_s(r["cold_wall"]),
-                 fmt_s(r["warm_wall"]), fmt_s(r["phase_checks"], 3), fmt_s(r["phase_checks4"], 3),
+                 fmt_s(r["warm_wall"]), fmt_s(r["reparse_wall"]), fmt_s(r["phase_checks"], 3), fmt_s(r["phase_checks4"], 3),
                  fmt_s(r["floor_checks"], 3), fmt_s(r["floor_json"])]
         cells += [fmt_s(r[f"{e}_wall"]) for e in engines]
         add("| " + " | ".join(cells) + " |")
+    add("")
+    add("Warm is a second `sphere check` of the unchanged model: the result cache answers it (every file "
+        "read and hashed, the stored result loaded). \"Result cache missed\" is a run with another option "
+        "(`--ignore ZZZ`), which the stored result does not cover: it parses and checks again, helped only "
+        "by the parse cache, as a check after an edit would be.")
     add("")
     add("End to end is a whole process, start to exit, as a user or CI sees it. For the engines that is "
         "Python start-up, loading the binding, compiling the policy, reading the dump, parsing it inside "
@@ -449,16 +464,19 @@ def write_results(bench: Bench, small: dict[str, Any], path: str, started: str, 
     if bench.args.lalr and bench.has_no_cache:
         add("### The parse cache")
         add("")
-        add("The generated models are parsed whole by the fast path, which the cache does not store (see Notes), "
-            "so their warm runs are cold runs again. To see the cache at work, a copy of each model with one "
-            "user rule block appended (a rule over the three feedback channels; the fast path leaves rule "
-            "blocks, and so the whole file, to the LALR parser) is checked cold and warm as well.")
+        add("The generated models are parsed whole by the fast path, which the parse cache does not store "
+            "(see Notes), so when the result cache misses they are parsed again. To see the parse cache at "
+            "work, a copy of each model with a small sphere appended whose header line also holds two "
+            "statements (the fast path takes one statement per line, so the whole file goes to the LALR "
+            "parser and into the parse cache) is checked the same three ways.")
         add("")
-        add("| spheres | fast-path file: cold | warm | LALR file: cold | warm (cache hit) | cache entry |")
-        add("|---:|---:|---:|---:|---:|---:|")
+        add("| spheres | fast-path file: cold | warm | result cache missed | LALR file: cold | warm | "
+            "result cache missed (parse cache hit) | cache size |")
+        add("|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in rows:
-            add(f"| {r['n']:,} | {fmt_s(r['cold_wall'])} | {fmt_s(r['warm_wall'])} | {fmt_s(r['lalr_cold_wall'])} | "
-                f"{fmt_s(r['lalr_warm_wall'])} | {r.get('lalr_cache_mb', 0):.1f} MB |")
+            add(f"| {r['n']:,} | {fmt_s(r['cold_wall'])} | {fmt_s(r['warm_wall'])} | {fmt_s(r['reparse_wall'])} | "
+                f"{fmt_s(r['lalr_cold_wall'])} | {fmt_s(r['lalr_warm_wall'])} | {fmt_s(r['lalr_reparse_wall'])} | "
+                f"{r.get('lalr_cache_mb', 0):.1f} MB |")
         add("")
     add("## Peak memory (max RSS)")
     add("")
@@ -539,10 +557,11 @@ def write_results(bench: Bench, small: dict[str, Any], path: str, started: str, 
     add("")
     if bench.has_no_cache:
         cached = ", ".join(f"{r['cache_entries']} at {r['n']:,}" for r in rows)
-        add("- Cold runs pass `--no-cache`. Warm runs use the parse cache after one priming run, in a directory "
-            f"marked by `sphere.toml`; entries in `.sphere_cache` after priming: {cached}. The cache keeps only "
-            "files that needed the full LALR parser; a file the fast path parses whole is not stored, so for "
-            "such a file warm differs from cold by the operating system's file cache only.")
+        add("- Cold runs pass `--no-cache`. Warm runs use `.sphere_cache` after one priming run, in a directory "
+            f"marked by `sphere.toml`; entries after priming: {cached} (the result, the import list of each "
+            "file, and the parsed files that needed the LALR parser). The parse cache keeps only files that "
+            "needed the LALR parser: loading a pickled national model is faster than the fast path, but "
+            "writing it costs more than the parse, which every cold run would pay.")
     else:
         add("- This `sphere` has no parse cache (`--no-cache` unknown): warm is simply the second run.")
     add("- Check phase: `run_checks` over the resolved model in one process (GC paused as the CLI does); "

@@ -176,13 +176,24 @@ def only_rul001(diagnostics: list[Diagnostic]) -> Diagnostic:
     ("2 in [1, 2]", True), ("3 not in [1, 2]", True), ("null in [1, null]", True),
     ('"ax" in "taxes"', True), ('"z" not in "tax"', True), ('"" in "x"', True),
     ("[1] in [[1], [2]]", True),
-    ("not 0", True), ("not 1", False), ('not ""', True), ("not []", True), ("not null", True),
-    ('not "x"', False), ("not [0]", False), ("not not 3", True),
-    ("true and 2", 2.0), ("0 and 1", 0.0), ('null or "x"', "x"), ("1 or 2", 1.0), ("false or null", None),
+    ("not false", True), ("not true", False), ("not not true", True),
+    ("true and false", False), ("true and true", True), ("false or true", True), ("false or false", False),
+    # the right operand is not evaluated when the left decides
+    ("false and null", False), ("true or null", True),
 ])
 def test_operators(text: str, expected: object) -> None:
     assert ev(text) == expected
     assert type(ev(text)) is type(expected)
+
+
+@pytest.mark.parametrize("text", ["not 0", 'not ""', "not []", "not null", 'not "x"', "true and 2",
+                                  "0 and true", 'null or "x"', "1 or 2", "false or null", "true and s.capacity",
+                                  "any([1])", "all([true, null])", "[x for x in [1] if x]"])
+def test_only_true_and_false_are_conditions(text: str) -> None:
+    """null, numbers, strings and lists are no conditions: a type mismatch (RUL001), not
+    Python's truthiness (LANGUAGE.md §6: null compares only with == and !=)."""
+    with pytest.raises(RuleRuntimeError, match="expected true or false"):
+        ev(text, s=NATION)
 
 
 def test_numbers_are_floats_even_from_integral_model_figures() -> None:
@@ -263,11 +274,11 @@ def test_runtime_error_carries_the_failing_node_span() -> None:
     ("min([])", None),
     ("max(x for x in [1] if x > 5)", None),
     ("min(x.amount for x in s.resources)", 10.0),
-    ("any([0, null, 1])", True),
+    ("any([false, false, true])", True),
     ("any([])", False),
-    ("all([1, true, \"x\"])", True),
+    ("all([true, true])", True),
     ("all([])", True),
-    ("all([1, 0])", False),
+    ("all([true, false])", False),
     ("any(p.name == \"tax\" for p in s.powers)", True),
     ("all(p.name == \"tax\" for p in s.powers)", True),
     ("len([1, 2])", 2.0),

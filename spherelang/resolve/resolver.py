@@ -249,16 +249,13 @@ class _Resolver:
             index = s.parent
 
     def candidate_spheres(self, scope: _Scope, path: ast.Path) -> list[_Scope]:
-        """Spheres ``X`` of ``from X.m`` may name, best first: ancestors whose bare
-        name is ``X`` (nearest first; for a dotted X, ancestors its first name
-        names), then the absolute path."""
-        parts = [p.text for p in path.parts]
+        """Spheres ``X`` of ``from X.m`` may name, best first: for a bare name,
+        the ancestors of that name (nearest first); then the absolute path (a
+        dotted X is always absolute, LANGUAGE.md §3)."""
         found: list[_Scope] = []
-        for anc in self.ancestors(scope):
-            if anc.node.decl.name.text == parts[0]:
-                index = anc.index if len(parts) == 1 else self.by_path.get(".".join([anc.path, *parts[1:]]))
-                if index is not None:
-                    found.append(self.scopes[index])
+        if len(path.parts) == 1:
+            bare = path.parts[0].text
+            found.extend(anc for anc in self.ancestors(scope) if anc.node.decl.name.text == bare)
         index = self.by_path.get(path.text)
         if index is not None and all(f.index != index for f in found):
             found.append(self.scopes[index])
@@ -360,8 +357,17 @@ class _Resolver:
 
     # ================================================================ building
 
+    def check_scenario_names(self) -> None:
+        seen: dict[str, Span] = {}
+        for scenario in (s for f in self.loaded.files for s in f.scenarios):
+            first = seen.setdefault(scenario.name.text, scenario.span)
+            if first is not scenario.span:
+                self.fact("REF002", f"duplicate scenario '{scenario.name.text}'", scenario.span,
+                          related=(first,), hint="rename one of them; '--scenario' would apply only the first")
+
     def build(self) -> Model:
         self.read_layers()
+        self.check_scenario_names()
         self.build_tree()
         self.collect_members()
         for decl in self.detached:  # after members: 'within' may name a member (REF004)

@@ -49,6 +49,7 @@ from .machine import (
     op_load,
     op_load_getattr,
     op_negate,
+    op_check_bool,
     op_not,
     op_pop,
     op_pop_jump_if_false,
@@ -307,7 +308,7 @@ class _ExprCompiler:
             end = self.asm.label()
             jump = op_jump_if_false_or_pop if node.value == "and" else op_jump_if_true_or_pop
             self._then((self._visit, left), (self._emit_jump, (jump, end, node.span)),
-                       (self._visit, right), (self._finish_logic, end))
+                       (self._visit, right), (self._emit_check, node.span), (self._finish_logic, end))
         elif node.value in BINARY:
             self._then((self._visit, left), (self._visit, right), (self._finish_binary, node))
         else:
@@ -424,10 +425,13 @@ class _ExprCompiler:
         op, label, span = payload
         self.asm.emit(op, label, span)
 
+    def _emit_check(self, span: Span) -> None:
+        self.asm.emit(op_check_bool, None, span)
+
     def _finish_logic(self, end: int) -> None:
         self.asm.mark(end)
-        right, left = self.types.pop(), self.types.pop()
-        self._push(_union(left, right))  # 'and'/'or' give the deciding operand
+        self.types.pop(), self.types.pop()
+        self._push(BOOLEAN)  # both operands must be true or false (checked as they are taken)
 
     def _finish_attribute(self, node: ast.ExprNode) -> None:
         obj = self.types.pop()

@@ -133,6 +133,12 @@ def op_binary(stack: Stack, frame: Frame, fn: Callable[[Frame, Any, Any], object
     return pc
 
 
+def op_check_bool(stack: Stack, frame: Frame, arg: None, pc: int) -> int:
+    """The right operand of ``and``/``or`` must be a condition too."""
+    truthy(stack[-1])
+    return pc
+
+
 def op_not(stack: Stack, frame: Frame, arg: None, pc: int) -> int:
     stack[-1] = not truthy(stack[-1])
     return pc

@@ -85,17 +85,20 @@ class Frame:
 
 
 def truthy(value: object) -> bool:
-    """false, null, 0, "" and [] are false; everything else is true."""
+    """A condition's value: only ``true`` and ``false`` are conditions.
+
+    ``null``, numbers, strings and lists in a boolean place (``require``,
+    ``where``, ``and``/``or``/``not``, a comprehension's ``if``, ``any``/``all``)
+    are a type mismatch (RUL001): ``null`` compares only with ``==`` and
+    ``!=`` (LANGUAGE.md §6), so ``require s.capacity`` must be written
+    ``require s.capacity != null``.
+    """
     if value is True:
         return True
-    if value is False or value is None:
+    if value is False:
         return False
-    t = type(value)
-    if t is float:
-        return value != 0.0
-    if t is str or t is tuple:
-        return len(value) > 0  # type: ignore[arg-type]
-    return True  # entities
+    raise RuleRuntimeError(f"expected true or false, got {describe(value)}",
+                           hint="compare explicitly: '!= null', '> 0', 'len(...) > 0'")
 
 
 def number(value: float) -> float:

@@ -366,8 +366,11 @@ def _found(tok: Token) -> str:
 
 
 def _end_position(text: str) -> tuple[int, int]:
-    line = text.count("\n") + 1
-    return line, len(text) - (text.rfind("\n") + 1) + 1
+    """Where the file ends for a reader: just after the last line that holds
+    anything (the empty "line" after a final newline is no line of the file)."""
+    body = text.rstrip()
+    line = body.count("\n") + 1
+    return line, len(body) - (body.rfind("\n") + 1) + 1
 
 
 def _syntax_diagnostic(exc: Exception, text: str, path: str) -> Diagnostic:

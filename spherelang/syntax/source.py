@@ -38,14 +38,16 @@ def position_after(text: str) -> tuple[int, int]:
 
 
 def decode(data: bytes) -> str:
-    """Decode a file's bytes, or raise :class:`EncodingProblem` at the first bad spot
-    (whichever comes first: an invalid sequence, a NUL, a BOM after the start)."""
+    """Decode a file's bytes, or raise :class:`EncodingProblem` at the first bad
+    spot (whichever comes first: an invalid sequence or a NUL byte). A BOM
+    after the start is a character like any other (in a string or a comment
+    it is text; elsewhere the lexer reports it)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        early = _first_nul_or_bom(data, exc.start)
-        if early is not None:
-            return prepare(data[: early + 4].decode("utf-8", errors="replace"))  # raises at the NUL/BOM
+        nul = data.find(b"\x00", 0, exc.start)
+        if nul >= 0:
+            return prepare(data[: nul + 1].decode("utf-8"))  # raises at the NUL
         line, column = position_after(data[: exc.start].decode("utf-8"))
         raise EncodingProblem(
             f"the file is not valid UTF-8: byte 0x{data[exc.start]:02x} cannot start or continue a character",
@@ -56,21 +58,15 @@ def decode(data: bytes) -> str:
     return prepare(text)
 
 
-def _first_nul_or_bom(data: bytes, before: int) -> int | None:
-    spots = [p for p in (data.find(b"\x00", 0, before), data.find(b"\xef\xbb\xbf", 1, before)) if p >= 0]
-    return min(spots) if spots else None
-
-
 def prepare(text: str) -> str:
-    """Check decoded text for NULs and stray BOMs, and normalise its newlines."""
+    """Drop a leading BOM, check for NULs, and normalise newlines."""
     if text.startswith(BOM):
         text = text[1:]
-    found = [(at, what) for bad, what in (("\x00", "a NUL byte"), (BOM, "a byte order mark after the start"))
-             if (at := text.find(bad)) >= 0]
-    if found:
-        at, what = min(found)  # the first bad spot, whatever its kind
+    at = text.find("\x00")
+    if at >= 0:
         line, column = position_after(text[:at])
-        raise EncodingProblem(f"the file holds {what}", line, column, "a .sphere file is UTF-8 text; remove the character")
+        raise EncodingProblem("the file holds a NUL byte", line, column,
+                              "a .sphere file is UTF-8 text; remove the character")
     return normalize_newlines(text)
 
 

@@ -18,6 +18,7 @@ from lark import Token, Transformer
 
 from ..diagnostics import Severity, Span
 from . import ast
+from .keywords import KEYWORDS
 
 CURRENT_FILE: contextvars.ContextVar[str] = contextvars.ContextVar("sphere_file", default="<string>")
 
@@ -102,6 +103,15 @@ def _string(tok: Token | None) -> str | None:
 
 def _name(tok: Token) -> ast.Name:
     return ast.Name(sys.intern(tok.value), CURRENT_FILE.get(), tok.line, tok.column)
+
+
+def _path_name(tok: Token) -> ast.Name:
+    """A name in a PATH. The lexer lets a keyword through after a dot, for
+    attributes in rule expressions (``p.sphere``); in a path it is no name."""
+    if tok.value in KEYWORDS:
+        raise SyntaxProblem(f"'{tok.value}' is a keyword, not a name", tok_span(tok),
+                            "keywords cannot name spheres or members; rename it")
+    return _name(tok)
 
 
 class _SphereBuilder:
@@ -257,11 +267,11 @@ class ToAst(Transformer):  # type: ignore[type-arg]
         return ast.Number.at(float(text.replace("_", "")), text, span_over(c))
 
     def path(self, c: list[Any]) -> ast.Path:
-        return ast.Path(tuple(_name(t) for t in c if t.type == "NAME"))
+        return ast.Path(tuple(_path_name(t) for t in c if t.type == "NAME"))
 
     def member_ref(self, c: list[Any]) -> ast.MemberRef:
         names = [t for t in c if t.type == "NAME"]
-        return ast.MemberRef(ast.Path(tuple(_name(t) for t in names[:-1])), _name(names[-1]))
+        return ast.MemberRef(ast.Path(tuple(_path_name(t) for t in names[:-1])), _path_name(names[-1]))
 
     # ---------------------------------------------------------------- rules
 

@@ -5,6 +5,10 @@ read once (diamonds share it), in post-order so that a file comes after the
 files it imports. Nothing outside the project root is ever opened: the real
 path (symlinks resolved) is checked before reading. The walk is iterative, so
 import chains cannot exhaust the interpreter's stack.
+
+With ``jobs`` > 1 the files may be parsed ahead of the walk in worker
+processes (:mod:`.parallel`); the walk itself, and so everything it reports,
+stays the same.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -21,6 +26,9 @@ from ..syntax import ParseFailure, ast
 from ..syntax.parser import parse_bytes_source
 from .cache import ParseCache
 from .globs import BadGlob, glob_base, safe_glob
+
+if TYPE_CHECKING:
+    from .parallel import Parsed, Prefetcher
 
 PROJECT_MARKERS = ("sphere.toml", "pyproject.toml")
 _GLOB_CHARS = frozenset("*?[")
@@ -69,7 +77,8 @@ def _inside(path: str, root: str) -> bool:
 
 
 class _Loader:
-    def __init__(self, entry: str, root: str, limits: Limits, cache: ParseCache | None = None) -> None:
+    def __init__(self, entry: str, root: str, limits: Limits, cache: ParseCache | None = None,
+                 jobs: int = 1) -> None:
         self.cache = cache
         self.entry = os.path.abspath(entry)
         self.root = root
@@ -78,6 +87,11 @@ class _Loader:
         self.files: list[ast.File] = []
         self.diagnostics: list[Diagnostic] = []
         self.state: dict[str, str] = {}  # real path -> "active" | "done"
+        self.prefetch: Prefetcher | None = None
+        if jobs > 1:
+            from .parallel import Prefetcher  # not imported by a serial load: it costs start-up time
+
+            self.prefetch = Prefetcher(jobs, limits.max_file_bytes, limits.max_files, self.state.__contains__)
 
     # -------------------------------------------------------------- reading
 
@@ -117,13 +131,19 @@ class _Loader:
             if cached is not None:
                 return cached
         try:
-            parsed, fast = parse_bytes_source(data, path)
+            parsed, fast = self.parse_bytes(data, path)
         except ParseFailure as failure:
             self.diagnostics.extend(failure.diagnostics)
             return None
         if self.cache and not fast:
             self.cache.put(key, parsed)
         return parsed
+
+    def parse_bytes(self, data: bytes, path: str) -> Parsed:
+        """Bytes to AST: the one step that may have happened in a worker."""
+        if self.prefetch is not None:
+            return self.prefetch.parse(data, path)
+        return parse_bytes_source(data, path)
 
     # -------------------------------------------------------------- imports
 
@@ -182,9 +202,13 @@ class _Loader:
                 "SPH004", f"{_show(self.entry)} resolves outside the project root", Span(self.entry, 1, 1, 1, 1),
                 "check the file where it really lives, or remove the link"))
             return LoadedModel(self.entry, self.root, (), tuple(self.diagnostics))
-        first = self.read(self.entry, None)
-        if first is not None:
-            self.walk(first)
+        try:
+            first = self.read(self.entry, None)
+            if first is not None:
+                self.walk(first)
+        finally:
+            if self.prefetch is not None:
+                self.prefetch.close()
         return LoadedModel(self.entry, self.root, tuple(self.files), tuple(self.diagnostics))
 
     def walk(self, first: ast.File) -> None:
@@ -218,12 +242,45 @@ class _Loader:
                 continue
             self.state[real] = "active"
             parsed = self.read(target, stmt.span)
+            if self.prefetch is not None:
+                self.prefetch.reached(real)
             if parsed is None:
                 self.state[real] = "done"
                 continue
             stack.append((parsed, self._imports(parsed)))
 
     def _imports(self, file: ast.File) -> Iterator[tuple[str, ast.ImportStmt]]:
+        """The files ``file`` imports, in order, each with the statement naming it."""
+        if self.prefetch is None:
+            return self._import_targets(file)
+        events = self._import_events(file)
+        self.prefetch.expect(found[0] for _, found in events if found is not None)
+        return self._replay(events)
+
+    def _import_events(self, file: ast.File) -> list[tuple[list[Diagnostic], tuple[str, ast.ImportStmt] | None]]:
+        """All of :meth:`_import_targets` at once (the prefetch needs the
+        targets now), each target with the diagnostics made before it, so that
+        :meth:`_replay` reports them exactly when the lazy walk would."""
+        events: list[tuple[list[Diagnostic], tuple[str, ast.ImportStmt] | None]] = []
+        outer = self.diagnostics
+        self.diagnostics = []
+        try:
+            for found in self._import_targets(file):
+                events.append((self.diagnostics, found))
+                self.diagnostics = []
+            events.append((self.diagnostics, None))
+        finally:
+            self.diagnostics = outer
+        return events
+
+    def _replay(self, events: list[tuple[list[Diagnostic], tuple[str, ast.ImportStmt] | None]]
+                ) -> Iterator[tuple[str, ast.ImportStmt]]:
+        for made, found in events:
+            self.diagnostics.extend(made)
+            if found is not None:
+                yield found
+
+    def _import_targets(self, file: ast.File) -> Iterator[tuple[str, ast.ImportStmt]]:
         for stmt in file.imports:
             for target in self.targets(file.path, stmt):
                 # a glob's match may still lead outside through a file symlink
@@ -243,13 +300,18 @@ def _show(path: str) -> str:
 
 
 def load_model(entry: str, *, root: str | None = None, limits: Limits = DEFAULT_LIMITS,
-               cache: bool = False) -> LoadedModel:
+               cache: bool = False, jobs: int = 1) -> LoadedModel:
     """Load ``entry`` and everything it imports (never raises for bad input).
 
     With ``cache``, parsed files are kept in the project root's ``.sphere_cache``
     — only in a real project (a directory marked by sphere.toml or
     pyproject.toml), never in whatever directory a stray file sits in.
+
+    With ``jobs`` > 1, up to ``jobs`` processes (this one included) parse the
+    model's files; the result is the same as a serial load's. Workers start
+    only for a model with enough to parse, and only where they can be forked
+    safely (see :mod:`.parallel`).
     """
     root = os.path.abspath(root) if root else find_project_root(entry)
     marked = any(os.path.isfile(os.path.join(root, m)) for m in PROJECT_MARKERS)
-    return _Loader(entry, root, limits, ParseCache(root) if cache and marked else None).run()
+    return _Loader(entry, root, limits, ParseCache(root) if cache and marked else None, jobs).run()

@@ -141,7 +141,7 @@ def cli() -> None:
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
 @click.option("--statistics", is_flag=True, help="Print the number of violations per code instead of each one.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Check entry files in this many processes (0: one per CPU).")
+              help="Check entry files, or parse the files of a single model, in this many processes (0: one per CPU).")
 @_with_thresholds
 def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
           scenario: str | None, output_file: str | None, statistics: bool, jobs: int, config_file: str | None,

@@ -276,18 +276,19 @@ class EntryResult:
     applied: bool
 
 
-def check_entry(entry: str, config: Config, scenario: str | None, always_apply: bool) -> EntryResult:
-    """Check the model whose entry file is ``entry``; with ``config.cache``,
-    from the result cache when nothing it depends on has changed."""
+def check_entry(entry: str, config: Config, scenario: str | None, always_apply: bool,
+                jobs: int = 1) -> EntryResult:
+    """Check the model whose entry file is ``entry`` (its files parsed by up
+    to ``jobs`` processes); with ``config.cache``, from the result cache when
+    nothing it depends on has changed."""
     with paused_gc():
         _require_file(entry, strict=False)
         if not config.cache:
-            return _check_loaded(load_model(entry, limits=config.limits), config, scenario, always_apply)
+            return _check_loaded(load_model(entry, limits=config.limits, jobs=jobs), config, scenario, always_apply)
         from .loading.results import check_cached
 
         return check_cached(entry, config, scenario, always_apply,
-                            lambda loaded: _check_loaded(loaded, config, scenario, always_apply), EntryResult,
-                            lambda: load_model(entry, limits=config.limits, cache=True))
+                            lambda loaded: _check_loaded(loaded, config, scenario, always_apply), EntryResult, jobs)
 
 
 def _check_loaded(loaded: LoadedModel, config: Config, scenario: str | None, always_apply: bool) -> EntryResult:
@@ -312,8 +313,9 @@ def check_entries(entries: Sequence[str], config: Config = DEFAULT_CONFIG, scena
 
     With ``scenario``, each model that declares it is checked with it applied
     (the others as they are); a scenario no model declares is a usage error.
-    With ``jobs`` > 1 the entries are checked in that many processes; the
-    report is the same as a serial run's.
+    With ``jobs`` > 1 the entries are checked in that many processes (one
+    entry: its files are parsed in that many); the report is the same as a
+    serial run's.
     """
     always = len(entries) == 1
     if jobs > 1 and len(entries) > 1:
@@ -323,8 +325,8 @@ def check_entries(entries: Sequence[str], config: Config = DEFAULT_CONFIG, scena
         work = functools.partial(check_entry, config=config, scenario=scenario, always_apply=always)
         with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(work, entries, chunksize=max(1, len(entries) // (jobs * 4))))
-    else:
-        results = [check_entry(e, config, scenario, always) for e in entries]
+    else:  # one entry: its files may still be parsed in parallel
+        results = [check_entry(e, config, scenario, always, jobs if len(entries) == 1 else 1) for e in entries]
     if scenario is not None and not any(r.applied for r in results):
         raise SphereUsageError(f"unknown scenario '{scenario}': no model checked declares it")
     used = set().union(*(r.used for r in results)) if results else set()

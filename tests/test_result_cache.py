@@ -228,3 +228,30 @@ def test_a_rule_without_a_source_file_turns_the_cache_off(project: Path,
         assert results(project) == []
     finally:
         sys.modules.pop(module.__name__, None)
+
+
+def test_a_file_saved_during_the_check_is_not_cached(project: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from spherelang import engine
+
+    real = engine._check_loaded
+    part = project / "parts" / "customs.sphere"
+
+    def edit_meanwhile(*args: object) -> object:
+        result = real(*args)  # type: ignore[arg-type]
+        part.write_text(PART.replace("requires tax, revenue", "requires revenue"))
+        return result
+
+    monkeypatch.setattr(engine, "_check_loaded", edit_meanwhile)
+    run(capsys, "national.sphere")
+    assert results(project) == []
+    monkeypatch.setattr(engine, "_check_loaded", real)
+    _, after = run(capsys, "national.sphere")
+    assert "BAL002" in codes(after)  # the edit is seen, not an answer about the old bytes
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]])
+def test_one_model_parsed_by_several_processes_reports_the_same(project: Path, capsys: pytest.CaptureFixture[str],
+                                                                cache: list[str]) -> None:
+    serial = run(capsys, "--no-cache", "national.sphere")
+    assert run(capsys, *cache, "--jobs", "2", "national.sphere") == serial

@@ -13,6 +13,7 @@ stays the same.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -78,8 +79,9 @@ def _inside(path: str, root: str) -> bool:
 
 class _Loader:
     def __init__(self, entry: str, root: str, limits: Limits, cache: ParseCache | None = None,
-                 jobs: int = 1) -> None:
+                 jobs: int = 1, digests: dict[str, str] | None = None) -> None:
         self.cache = cache
+        self.digests = digests  # path -> file_digest of the bytes parsed (for the result cache)
         self.entry = os.path.abspath(entry)
         self.root = root
         self.real_root = os.path.realpath(root)
@@ -120,6 +122,8 @@ class _Loader:
         except OSError as exc:
             self.diagnostics.append(_error("SPH002", f"cannot read {_show(path)}: {exc.strerror or exc}", where))
             return None
+        if self.digests is not None:
+            self.digests[path] = file_digest(path, data)
         return self.parse_data(data, path)
 
     def parse_data(self, data: bytes, path: str) -> ast.File | None:
@@ -299,8 +303,13 @@ def _show(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
+def file_digest(path: str, data: bytes) -> str:
+    """A file as read: its path and its bytes."""
+    return hashlib.sha256(os.fsencode(path) + b"\0" + data).hexdigest()
+
+
 def load_model(entry: str, *, root: str | None = None, limits: Limits = DEFAULT_LIMITS,
-               cache: bool = False, jobs: int = 1) -> LoadedModel:
+               cache: bool = False, jobs: int = 1, digests: dict[str, str] | None = None) -> LoadedModel:
     """Load ``entry`` and everything it imports (never raises for bad input).
 
     With ``cache``, parsed files are kept in the project root's ``.sphere_cache``
@@ -310,8 +319,9 @@ def load_model(entry: str, *, root: str | None = None, limits: Limits = DEFAULT_
     With ``jobs`` > 1, up to ``jobs`` processes (this one included) parse the
     model's files; the result is the same as a serial load's. Workers start
     only for a model with enough to parse, and only where they can be forked
-    safely (see :mod:`.parallel`).
+    safely (see :mod:`.parallel`). With ``digests``, the :func:`file_digest`
+    of every file parsed is recorded there.
     """
     root = os.path.abspath(root) if root else find_project_root(entry)
     marked = any(os.path.isfile(os.path.join(root, m)) for m in PROJECT_MARKERS)
-    return _Loader(entry, root, limits, ParseCache(root) if cache and marked else None, jobs).run()
+    return _Loader(entry, root, limits, ParseCache(root) if cache and marked else None, jobs, digests).run()

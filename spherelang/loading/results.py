@@ -10,12 +10,15 @@ Checking an entry is a function of
 * the tool itself (its version and every source file of the package and
   grammar) and the Python rules installed (their codes and source files).
 
-The key hashes all of them. A run first *discovers* the model: the loader's
-own walk, with each file's import statements taken from a small per-file
-entry (keyed by the file's bytes) instead of a parse. If every file was known
-and the key is stored, the stored result is the answer; otherwise the files
-are parsed (from the bytes already read, so the result always matches the
-key) and checked, and both the result and the import lists are stored.
+The key hashes all of them. A run first *discovers* the model without
+parsing: the loader's own walk, each file read and hashed, its import
+statements taken from a small per-file entry keyed by those bytes. If every
+file is known and the key is stored, the stored result is the answer.
+Otherwise the model is loaded as usual (in parallel with ``--jobs``) and
+checked; the walk is then repeated with the import statements just parsed,
+and the result is stored only if every file still hashes to what was parsed
+(a file saved during the run is not cached under bytes it was not checked
+with).
 
 Entries are signed like the parse cache's (:mod:`.cache`): nothing anyone
 else wrote is ever unpickled. A Python rule whose source file cannot be read
@@ -33,13 +36,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import attrs
+
 from .. import __version__
 from ..config import Config, Limits
 from ..syntax import ast
-from .cache import ParseCache, SignedStore
-from .loader import PROJECT_MARKERS, LoadedModel, _Loader, find_project_root
+from .cache import SignedStore, _parser_fingerprint
+from .loader import PROJECT_MARKERS, LoadedModel, _Loader, file_digest, find_project_root, load_model
 
 T = TypeVar("T")
+ImportLookup = Callable[[str, str], "tuple[ast.ImportStmt, ...] | None"]
 
 
 @functools.cache
@@ -59,14 +65,9 @@ def config_fingerprint(config: Config) -> bytes:
     """What of the configuration changes one entry's diagnostics (not which
     entries a run checks, nor where the cache lives)."""
     shape = (config.select, config.ignore, sorted((c, s.name) for c, s in config.severity.items()),
-             config.corridor_tolerance, config.elasticity_threshold, config.rule_budget, _limits(config.limits))
+             config.corridor_tolerance, config.elasticity_threshold, config.rule_budget,
+             attrs.astuple(config.limits))
     return repr(shape).encode()
-
-
-def _limits(limits: Limits) -> tuple[object, ...]:
-    import attrs
-
-    return attrs.astuple(limits)
 
 
 def plugins_fingerprint() -> bytes | None:
@@ -89,97 +90,85 @@ def plugins_fingerprint() -> bytes | None:
     return digest.digest()
 
 
+class _Unknown(Exception):
+    """A file whose import statements are not known: the walk cannot go on without parsing."""
+
+
 class _Discovery(_Loader):
-    """The loader's walk, parsing only the files whose imports it does not know.
+    """The loader's walk over import statements looked up instead of parsed."""
 
-    Every file's bytes are kept until :meth:`finish`, so what is parsed is
-    exactly what was hashed.
-    """
-
-    def __init__(self, entry: str, root: str, limits: Limits, cache: ParseCache | None,
-                 store: SignedStore) -> None:
-        super().__init__(entry, root, limits, cache)
-        self.store = store
-        self.read_order: list[tuple[str, str, str]] = []   # path, real path, digest
-        self.pending: dict[str, bytes] = {}                # stub path -> bytes to parse
-        self.fresh: list[tuple[str, tuple[ast.ImportStmt, ...]]] = []  # import lists to store
-        self.failed = False
+    def __init__(self, entry: str, root: str, limits: Limits, lookup: ImportLookup) -> None:
+        super().__init__(entry, root, limits)
+        self.lookup = lookup
+        self.read_order: list[tuple[str, str, str]] = []  # path, real path, digest
 
     def parse_data(self, data: bytes, path: str) -> ast.File | None:
-        digest = hashlib.sha256(os.fsencode(path) + b"\0" + data).hexdigest()
+        digest = file_digest(path, data)
         self.read_order.append((path, os.path.realpath(path), digest))
-        name = _imports_name(digest)
-        imports = self.store.load(name)
-        if isinstance(imports, tuple) and all(isinstance(i, ast.ImportStmt) for i in imports):
-            self.pending[path] = data
-            return ast.File(path, None, imports, (), (), (), (), ())
-        parsed = super().parse_data(data, path)
-        if parsed is None:
-            self.failed = True  # a broken file: cheap to check again, never stored
-        else:
-            self.fresh.append((name, parsed.imports))
-        return parsed
+        imports = self.lookup(path, digest)
+        if imports is None:
+            raise _Unknown(path)
+        return ast.File(path, None, imports, (), (), (), (), ())
 
-    def key(self, loaded: LoadedModel, scenario: str | None, always_apply: bool, config: Config,
+    def key(self, found: LoadedModel, scenario: str | None, always_apply: bool, config: Config,
             plugins: bytes) -> str:
         digest = hashlib.sha256(b"spherelang-result\0" + tool_fingerprint() + plugins)
         digest.update(config_fingerprint(config))
-        digest.update(repr((scenario, always_apply, os.getcwd(), loaded.entry, loaded.root)).encode())
+        digest.update(repr((scenario, always_apply, os.getcwd(), found.entry, found.root)).encode())
         digest.update(repr(self.read_order).encode())
-        digest.update(repr([f.path for f in loaded.files]).encode())
-        digest.update(repr(loaded.diagnostics).encode())
+        digest.update(repr([f.path for f in found.files]).encode())
+        digest.update(repr(found.diagnostics).encode())
         return digest.hexdigest()
-
-    def finish(self, loaded: LoadedModel) -> LoadedModel | None:
-        """The model with every stub parsed from its bytes; ``None`` if a file
-        that parsed before no longer does (the caller loads afresh)."""
-        if not self.pending:
-            return loaded
-        files = []
-        for file in loaded.files:
-            data = self.pending.get(file.path)
-            if data is None:
-                files.append(file)
-                continue
-            parsed = _Loader.parse_data(self, data, file.path)
-            if parsed is None:
-                return None
-            files.append(parsed)
-        self.pending.clear()
-        return LoadedModel(loaded.entry, loaded.root, tuple(files), loaded.diagnostics)
 
 
 def _imports_name(digest: str) -> str:
-    from .cache import _parser_fingerprint
-
     return "i-" + hashlib.sha256(_parser_fingerprint() + digest.encode()).hexdigest()
 
 
+def _stored_imports(store: SignedStore) -> ImportLookup:
+    def lookup(path: str, digest: str) -> tuple[ast.ImportStmt, ...] | None:
+        found = store.load(_imports_name(digest))
+        if isinstance(found, tuple) and all(isinstance(i, ast.ImportStmt) for i in found):
+            return found
+        return None
+
+    return lookup
+
+
 def check_cached(entry: str, config: Config, scenario: str | None, always_apply: bool,
-                 check: Callable[[LoadedModel], T], expected: type[T],
-                 load: Callable[[], LoadedModel]) -> T:
+                 check: Callable[[LoadedModel], T], expected: type[T], jobs: int = 1) -> T:
     """``check(loaded)`` for the model at ``entry``, from the result cache when
-    it holds this very run; ``load()`` is the plain way, for when it cannot."""
+    it holds this very run (see the module docstring)."""
     root = find_project_root(entry)
-    if not any(os.path.isfile(os.path.join(root, m)) for m in PROJECT_MARKERS):
-        return check(load())  # a stray file gets no cache directory (as for the parse cache)
     plugins = plugins_fingerprint()
-    if plugins is None:
-        return check(load())
+    marked = any(os.path.isfile(os.path.join(root, m)) for m in PROJECT_MARKERS)
+    if plugins is None or not marked:  # a stray file gets no cache directory (as for the parse cache)
+        return check(load_model(entry, limits=config.limits, cache=marked, jobs=jobs))
     store = SignedStore(root)
-    walk = _Discovery(entry, root, config.limits, ParseCache(root), store)
-    loaded = walk.run()
-    name = "r-" + walk.key(loaded, scenario, always_apply, config, plugins)
-    if not walk.failed:
-        hit = store.load(name)
+    try:
+        walk = _Discovery(entry, root, config.limits, _stored_imports(store))
+        hit = store.load("r-" + walk.key(walk.run(), scenario, always_apply, config, plugins))
         if isinstance(hit, expected):
             return hit
-    complete = walk.finish(loaded)
-    if complete is None:
-        return check(load())
-    result = check(complete)
-    if not walk.failed:
-        for imports_name, imports in walk.fresh:
-            store.save(imports_name, imports)
-        store.save(name, result)
+    except _Unknown:
+        pass
+    parsed: dict[str, str] = {}
+    loaded = load_model(entry, limits=config.limits, cache=True, jobs=jobs, digests=parsed)
+    if loaded.broken:
+        return check(loaded)  # cheap to check again, and never stored
+    imports = {f.path: f.imports for f in loaded.files}
+    files, diagnostics = [f.path for f in loaded.files], loaded.diagnostics
+    result = check(loaded)
+    again = _Discovery(entry, root, config.limits,
+                       lambda path, digest: imports.get(path) if parsed.get(path) == digest else None)
+    try:
+        found = again.run()
+    except _Unknown:
+        return result  # a file changed while it was checked
+    if [f.path for f in found.files] != files or found.diagnostics != diagnostics:
+        return result
+    for path, digest in parsed.items():
+        if path in imports:
+            store.save(_imports_name(digest), imports[path])
+    store.save("r-" + again.key(found, scenario, always_apply, config, plugins), result)
     return result

@@ -9,7 +9,7 @@ import contextlib
 import gc
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import attrs
 
@@ -284,18 +284,21 @@ def check_entry(entry: str, config: Config, scenario: str | None, always_apply: 
     with paused_gc():
         _require_file(entry, strict=False)
         if not config.cache:
-            return _check_loaded(load_model(entry, limits=config.limits, jobs=jobs), config, scenario, always_apply)
+            return _check_loaded(lambda: load_model(entry, limits=config.limits, jobs=jobs), config, scenario,
+                                 always_apply)
         from .loading.results import check_cached
 
         return check_cached(entry, config, scenario, always_apply,
-                            lambda loaded: _check_loaded(loaded, config, scenario, always_apply), EntryResult, jobs)
+                            lambda take: _check_loaded(take, config, scenario, always_apply), EntryResult, jobs)
 
 
-def _check_loaded(loaded: LoadedModel, config: Config, scenario: str | None, always_apply: bool) -> EntryResult:
+def _check_loaded(take: Callable[[], LoadedModel], config: Config, scenario: str | None,
+                  always_apply: bool) -> EntryResult:
+    """Resolve and check the model ``take()`` hands over: nothing else holds
+    it, so the resolver can free each sphere's statements as it goes."""
     from .evaluator import apply_scenario
 
-    model = resolve(loaded)
-    del loaded  # the model holds what it needs of the files
+    model = resolve(take())
     applied = scenario is not None and (always_apply or _declares(model, scenario))
     if applied:
         assert scenario is not None

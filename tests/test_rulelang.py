@@ -67,8 +67,7 @@ def ok(sphere: int, name: str, explicit: bool = True) -> Link:
 
 
 def needs(sphere: int, line: int, *names: tuple[str, str]) -> tuple[Requirement, ...]:
-    return tuple(Requirement(n, None, None, True, kind, sphere, None, ast.Requirement(ast.Name(n, FILE, line, 1), None))
-                 for n, kind in names)
+    return tuple(Requirement(n, None, None, True, kind, sphere, None, at(line)) for n, kind in names)
 
 
 def resource(sphere: int, name: str, line: int, amount: float | None, unit: str | None = "USD",

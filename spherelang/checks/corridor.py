@@ -80,14 +80,11 @@ def no_feedback_channel(model: Model, ctx: Context) -> Iterable[Finding]:
     if not model.layers:
         return
     for sphere in model.spheres:
-        if sphere.layer_rank == 0 and not any(_is_channel(m) for m in sphere.decl.members):
+        if sphere.layer_rank == 0 and not sphere.channels and not sphere.declared_channels:
             yield Finding("ELA001", f"sphere '{sphere.path}' of the outermost layer '{model.layers[0]}' declares "
                           "no feedback channel", sphere.span, sphere.path,
                           hint="add e.g. 'channel elections strength 0.6'")
 
-
-def _is_channel(member: object) -> bool:
-    return getattr(member, "kind", None) == "channel"
 
 
 @code("ELA002", "low-elasticity", W, "a sphere's elasticity is below the threshold", "corridor")

@@ -135,15 +135,30 @@ def _stored_imports(store: SignedStore) -> ImportLookup:
     return lookup
 
 
+Take = Callable[[], LoadedModel]
+
+
+class _Handoff:
+    """Gives its model away once: the checker then holds the only reference."""
+
+    def __init__(self, loaded: LoadedModel) -> None:
+        self.loaded: LoadedModel | None = loaded
+
+    def __call__(self) -> LoadedModel:
+        loaded, self.loaded = self.loaded, None
+        assert loaded is not None
+        return loaded
+
+
 def check_cached(entry: str, config: Config, scenario: str | None, always_apply: bool,
-                 check: Callable[[LoadedModel], T], expected: type[T], jobs: int = 1) -> T:
-    """``check(loaded)`` for the model at ``entry``, from the result cache when
-    it holds this very run (see the module docstring)."""
+                 check: Callable[[Take], T], expected: type[T], jobs: int = 1) -> T:
+    """``check(take)`` for the model at ``entry`` (``take()`` loads it), from
+    the result cache when it holds this very run (see the module docstring)."""
     root = find_project_root(entry)
     plugins = plugins_fingerprint()
     marked = any(os.path.isfile(os.path.join(root, m)) for m in PROJECT_MARKERS)
     if plugins is None or not marked:  # a stray file gets no cache directory (as for the parse cache)
-        return check(load_model(entry, limits=config.limits, cache=marked, jobs=jobs))
+        return check(lambda: load_model(entry, limits=config.limits, cache=marked, jobs=jobs))
     store = SignedStore(root)
     try:
         walk = _Discovery(entry, root, config.limits, _stored_imports(store))
@@ -155,10 +170,12 @@ def check_cached(entry: str, config: Config, scenario: str | None, always_apply:
     parsed: dict[str, str] = {}
     loaded = load_model(entry, limits=config.limits, cache=True, jobs=jobs, digests=parsed)
     if loaded.broken:
-        return check(loaded)  # cheap to check again, and never stored
+        return check(_Handoff(loaded))  # cheap to check again, and never stored
     imports = {f.path: f.imports for f in loaded.files}
     files, diagnostics = [f.path for f in loaded.files], loaded.diagnostics
-    result = check(loaded)
+    handoff = _Handoff(loaded)
+    del loaded
+    result = check(handoff)
     again = _Discovery(entry, root, config.limits,
                        lambda path, digest: imports.get(path) if parsed.get(path) == digest else None)
     try:

@@ -57,7 +57,7 @@ class Requirement:
 
     A model holds millions of these, so what is usual is not stored twice: a
     name that resolves does so in the responsibility's own ``sphere`` (only a
-    ``problem`` is kept), and the position is the declaration's.
+    ``problem`` is kept).
     """
 
     name: str
@@ -67,7 +67,7 @@ class Requirement:
     target_kind: str | None     # "power" / "resource" when resolved
     sphere: int                 # the responsibility's sphere
     problem: Link | None        # how the name failed to resolve; None when it resolved in ``sphere``
-    decl: ast.Requirement = attrs.field(repr=False, eq=False)
+    span: Span
 
     @property
     def ok(self) -> bool:
@@ -80,9 +80,6 @@ class Requirement:
             return self.problem
         return Link(LinkStatus.OK, True, self.sphere, self.name)
 
-    @property
-    def span(self) -> Span:
-        return self.decl.span
 
 
 @attrs.frozen
@@ -188,7 +185,12 @@ class Sphere:
     elasticity: float | None
     allows: frozenset[str]
     span: Span
+    #: The declaration: its members too only when the model declares scenarios
+    #: (overlays rebuild from it); otherwise the header alone, so a large
+    #: model's statements are not kept twice.
     decl: ast.SphereDecl = attrs.field(repr=False, eq=False)
+    #: ``channel`` statements in the block, duplicates (REF002) included (ELA001).
+    declared_channels: int = attrs.field(default=0, repr=False, eq=False)
 
     def members(self) -> Iterator[Member]:
         yield from self.powers

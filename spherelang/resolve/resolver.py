@@ -36,6 +36,7 @@ from ..syntax import ast
 from .suggest import closest
 
 DEFAULT_LAYERS = ("political", "administrative", "operational", "body")
+_DONE = ((), (), (), (), (), 0)
 _NO_CODES: frozenset[str] = frozenset()
 
 
@@ -366,27 +367,33 @@ class _Resolver:
                           related=(first,), hint="rename one of them; '--scenario' would apply only the first")
 
     def build(self) -> Model:
+        # Scenario overlays rebuild from the declarations; without scenarios the
+        # model keeps only sphere headers, and each sphere's statements are
+        # freed as soon as its members are made (the AST and the model are never
+        # both whole: a national model peaks at about half the memory).
+        keep = any(f.scenarios for f in self.loaded.files)
         self.read_layers()
         self.check_scenario_names()
         self.build_tree()
+        if not keep:
+            self.loaded = attrs.evolve(self.loaded, files=tuple(attrs.evolve(f, spheres=()) for f in self.loaded.files))
         self.collect_members()
         for decl in self.detached:  # after members: 'within' may name a member (REF004)
             self.report_failed_within(decl)
+        self.detached = []
         ranks = self.check_layers()
-        powers: list[tuple[Power, ...]] = []
-        resources_links: list[list[tuple[ast.ResourceDecl, Link | None, float | None]]] = []
-        for scope in self.scopes:
-            powers.append(tuple(self.make_power(scope, m) for m in self.first_members(scope, ast.PowerDecl)))
-            resources_links.append([self.link_resource(scope, m) for m in self.first_members(scope, ast.ResourceDecl)])
-        duties = [tuple(self.make_responsibility(s, m) for m in self.first_members(s, ast.ResponsibilityDecl))
-                  for s in self.scopes]
+        made: list[tuple[tuple[Power, ...], tuple[Responsibility, ...], tuple[Resource, ...],
+                         tuple[Indicator, ...], tuple[Channel, ...], int]] = []
+        for scope in self.scopes:  # pre-order: what a sphere looks up in its ancestors is final
+            made.append(self.make_members(scope))
+            if not keep:
+                self.release(scope, made[-1])
         spheres: list[Sphere] = []
         down: list[float | None] = []  # min capacity over a sphere and its ancestors
         for scope in self.scopes:
-            resources = tuple(self.make_resource(scope, *r) for r in resources_links[scope.index])
-            resources_links[scope.index] = []  # the model is at its largest here: free as we go
-            indicators = tuple(self.make_indicator(scope, m) for m in self.first_members(scope, ast.IndicatorDecl))
-            channels = tuple(self.make_channel(scope, m) for m in self.first_members(scope, ast.ChannelDecl))
+            powers, duties, drafts, indicators, channels, channel_count = made[scope.index]
+            made[scope.index] = _DONE  # the model is at its largest here: free as we go
+            resources = tuple(self.finish_resource(r) for r in drafts)
             declared = self.declared_capacity(scope)
             capacity = declared if declared is not None else _mean(i.normalized for i in indicators)
             ceiling = down[scope.parent] if scope.parent is not None else None
@@ -397,11 +404,12 @@ class _Resolver:
             spheres.append(Sphere(
                 index=scope.index, name=decl.name.text, path=scope.path, layer=decl.layer.text,
                 layer_rank=ranks[scope.index], title=decl.title, depth=scope.depth, parent=scope.parent,
-                children=tuple(scope.children), powers=powers[scope.index],
-                responsibilities=duties[scope.index], resources=resources, indicators=indicators,
+                children=tuple(scope.children), powers=powers,
+                responsibilities=duties, resources=resources, indicators=indicators,
                 channels=channels, declared_capacity=declared, capacity=capacity, ceiling=ceiling,
                 effective=effective, headroom=headroom, elasticity=_mean(c.strength for c in channels),
                 allows=frozenset(scope.allows) if scope.allows else _NO_CODES, span=decl.span, decl=decl,
+                declared_channels=channel_count,
             ))
             scope.members = {}  # no later sphere looks its names up
         files = self.loaded.files
@@ -417,6 +425,37 @@ class _Resolver:
             loading=self.loaded.diagnostics,
             root=self.loaded.root,
         )
+
+    def make_members(self, scope: _Scope) -> tuple[tuple[Power, ...], tuple[Responsibility, ...],
+                                                    tuple[Resource, ...], tuple[Indicator, ...],
+                                                    tuple[Channel, ...], int]:
+        """A sphere's members. Its resources are drafts: what descendants draw
+        from them is added by :meth:`finish_resource` once every sphere is made."""
+        powers = tuple(self.make_power(scope, m) for m in self.first_members(scope, ast.PowerDecl))
+        links = [self.link_resource(scope, m) for m in self.first_members(scope, ast.ResourceDecl)]
+        duties = tuple(self.make_responsibility(scope, m) for m in self.first_members(scope, ast.ResponsibilityDecl))
+        resources = tuple(self.make_resource(scope, *r) for r in links)  # after duties: 'required' is known
+        indicators = tuple(self.make_indicator(scope, m) for m in self.first_members(scope, ast.IndicatorDecl))
+        channels = tuple(self.make_channel(scope, m) for m in self.first_members(scope, ast.ChannelDecl))
+        count = sum(1 for m in scope.node.decl.members if isinstance(m, ast.ChannelDecl))
+        return powers, duties, resources, indicators, channels, count
+
+    @staticmethod
+    def release(scope: _Scope, made: tuple[tuple[Any, ...], ...]) -> None:
+        """Let a sphere's statements go: descendants look its names up by kind,
+        place and unit only, which the model's members answer as well."""
+        for group in made[:5]:
+            for member in group:
+                scope.members[member.name] = member
+        scope.node.decl = attrs.evolve(scope.node.decl, members=())
+
+    def finish_resource(self, draft: Resource) -> Resource:
+        key = (draft.sphere, draft.name)
+        allocated = self.allocated.get(key, 0.0)
+        drawn = key in self.drawn
+        if not allocated and not drawn:
+            return draft
+        return attrs.evolve(draft, allocated=allocated, drawn=drawn)
 
     @staticmethod
     def first_members(scope: _Scope, cls: type) -> list[Any]:
@@ -447,9 +486,10 @@ class _Resolver:
             key = (link.sphere, link.name)
             self.drawn.add(key)
             source = self.scopes[link.sphere].members[link.name]
-            if decl.amount.unit_text != source.amount.unit_text:
+            source_unit = _unit_of(source)
+            if decl.amount.unit_text != source_unit:
                 self.fact("UNIT001", f"resource '{decl.name.text}' is {_unit(decl.amount.unit_text)}, but its source "
-                          f"'{self.scopes[link.sphere].path}.{link.name}' is {_unit(source.amount.unit_text)}",
+                          f"'{self.scopes[link.sphere].path}.{link.name}' is {_unit(source_unit)}",
                           decl.span, scope.path, related=(source.span,), subject=decl.name.text,
                           hint="allocations are counted in the unit of their source; use the same unit")
             elif amount is not None:
@@ -503,7 +543,7 @@ class _Resolver:
                       hint="'requires' lists the powers and resources a responsibility needs")
         else:
             link = self.missing_requirement(scope, duty, req)
-        return Requirement(name, amount, unit, valid, target_kind, scope.index, link, req)
+        return Requirement(name, amount, unit, valid, target_kind, scope.index, link, _requirement_span(req))
 
     def check_requirement_unit(self, scope: _Scope, duty: ast.ResponsibilityDecl, req: ast.Requirement,
                                resource: ast.ResourceDecl, amount: float | None) -> None:
@@ -594,6 +634,22 @@ class _Resolver:
         return None
 
 
+def _unit_of(resource: ast.ResourceDecl | Resource) -> str | None:
+    """A resource's unit, from its statement or (once released) the model's member."""
+    return resource.unit if isinstance(resource, Resource) else resource.amount.unit_text
+
+
+def _requirement_span(req: ast.Requirement) -> Span:
+    """``NAME [NUMBER [UNIT]]`` on one line, without the intermediate spans."""
+    name = req.name
+    if req.amount is None:
+        return Span(name.file, name.line, name.column, name.line, name.column + len(name.text))
+    unit, number = req.amount.unit, req.amount.number
+    if unit is not None:
+        return Span(name.file, name.line, name.column, unit.line, unit.column + len(unit.text))
+    return Span(name.file, name.line, name.column, number.line, number.end_column)
+
+
 def _suggesting(suggestion: str | None) -> str:
     """The did-you-mean part of a REF001 message (the contract puts it in the message)."""
     return f"; did you mean '{suggestion}'?" if suggestion else ""
@@ -617,5 +673,12 @@ def _min(a: float | None, b: float | None) -> float | None:
 
 
 def resolve(loaded: LoadedModel) -> Model:
-    """Resolve a loaded model (see the module docstring); never raises for bad input."""
-    return _Resolver(loaded).build()
+    """Resolve a loaded model (see the module docstring); never raises for bad input.
+
+    Without scenarios, the statements of each sphere are let go as the model is
+    built: when the caller hands over its only reference (``resolve(load(...))``),
+    the AST's memory is reused for the model.
+    """
+    resolver = _Resolver(loaded)
+    del loaded
+    return resolver.build()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
@@ -259,13 +259,24 @@ def parse_fast(text: str, path: str, max_depth: int, parse_block: BlockParser | 
         return None
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` one at a time: a national model has 600,000 of
+    them, which as one list would cost more memory than its AST."""
+    start, size = 0, len(text)
+    while start <= size:
+        end = text.find("\n", start)
+        if end < 0:
+            end = size
+        yield text[start:end]
+        start = end + 1
+
+
 def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None) -> ast.File:
     build = _Builder(max_depth)
     top_items: list[Any] = []
-    lines = text.split("\n")
+    lines = _lines(text)
     number = 0
-    while number < len(lines):
-        raw = lines[number]
+    for raw in lines:
         number += 1
         stripped = raw.lstrip(" \t")
         if not stripped:
@@ -286,9 +297,9 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
         word = _FIRST_WORD.match(stripped)
         kind = word.group() if word else ""
         if kind in _BLOCK_KINDS and parse_block is not None and not build.stack:
-            end = _block_end(lines, number - 1)
-            top_items.extend(_grammar_block(lines[number - 1 : end + 1], number, parse_block))
-            number = end + 1
+            block = _take_block(raw, lines)
+            top_items.extend(_grammar_block(block, number, parse_block))
+            number += len(block) - 1
             continue
         pattern = _PATTERNS.get(kind)
         match = pattern.match(stripped) if pattern else None
@@ -311,12 +322,16 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
     return _file(path, top_items, build.top)
 
 
-def _block_end(lines: list[str], start: int) -> int:
-    """The index of the line whose ``}`` closes the block opened at ``start``
-    (braces in strings and comments do not count)."""
+def _take_block(first: str, rest: Iterator[str]) -> list[str]:
+    """The lines of the block that opens on ``first``, up to the line whose
+    ``}`` closes it, taken from ``rest`` (braces in strings and comments do not
+    count)."""
     depth, opened = 0, False
-    for k in range(start, len(lines)):
-        code = _STRINGS_AND_COMMENTS.sub("", lines[k])
+    block: list[str] = []
+    line: str | None = first
+    while line is not None:
+        block.append(line)
+        code = _STRINGS_AND_COMMENTS.sub("", line)
         if '"' in code:
             raise _GiveUp  # an unterminated string: the grammar will say
         depth += code.count("{") - code.count("}")
@@ -324,7 +339,8 @@ def _block_end(lines: list[str], start: int) -> int:
         if opened and depth <= 0:
             if depth < 0 or code.rstrip().endswith("}") is False:
                 raise _GiveUp  # something after the closing brace: not a plain block line
-            return k
+            return block
+        line = next(rest, None)
     raise _GiveUp
 
 

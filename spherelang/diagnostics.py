@@ -19,6 +19,20 @@ class Severity(enum.IntEnum):
     def label(self) -> str:
         return self.name.lower()
 
+    def __str__(self) -> str:
+        return self.label
+
+    def __eq__(self, other: object) -> bool:
+        # ``v.severity == "error"``: the JSON's word works in Python too
+        if isinstance(other, str):
+            return self.label == other.strip().lower()
+        return int.__eq__(self, other)  # type: ignore[arg-type]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = int.__hash__
+
     @classmethod
     def parse(cls, text: str) -> Severity:
         try:
@@ -60,6 +74,33 @@ class Diagnostic:
     #: The member (power, resource, ...) the diagnostic is about, if any; with
     #: ``code`` and ``sphere`` it identifies a violation across scenarios.
     subject: str | None = None
+
+    # The fields of the contract's JSON violation, for API users (LANGUAGE.md §7).
+    @property
+    def file(self) -> str:
+        return self.span.file
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    @property
+    def column(self) -> int:
+        return self.span.column
+
+    @property
+    def end_line(self) -> int:
+        return self.span.end_line
+
+    @property
+    def end_column(self) -> int:
+        return self.span.end_column
+
+    def as_dict(self) -> dict[str, object]:
+        """The violation as ``sphere check --format json`` prints it (the file as given)."""
+        return {"code": self.code, "severity": self.severity.label, "message": self.message,
+                "file": self.span.file, "line": self.line, "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column, "sphere": self.sphere, "hint": self.hint}
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

@@ -227,12 +227,23 @@ def check_one(model: Model, config: Config = DEFAULT_CONFIG) -> list[Diagnostic]
 
 def sort_and_dedupe(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
     """One copy of each identical diagnostic, in the order of the contract:
-    file, line, column, code (then message)."""
+    file (as displayed), line, column, code (then message)."""
     seen: dict[tuple, Diagnostic] = {}  # type: ignore[type-arg]
     for d in diagnostics:
         key = (d.code, d.span, d.message)
         seen.setdefault(key, d)
-    return tuple(sorted(seen.values(), key=lambda d: d.sort_key))
+    from .report.paths import display_path
+
+    shown: dict[str, str] = {}
+
+    def key(d: Diagnostic) -> tuple[str, int, int, str, str]:
+        # by the file as the reports print it (relative to the working directory when inside it)
+        file = d.span.file
+        if file not in shown:
+            shown[file] = display_path(file)
+        return (shown[file], *d.sort_key[1:])  # type: ignore[return-value]
+
+    return tuple(sorted(seen.values(), key=key))
 
 
 def merge_models(per_model: Iterable[list[Diagnostic]]) -> list[Diagnostic]:

@@ -70,6 +70,37 @@ def test_check_reports_diagnostics_with_every_field(model_path: Path) -> None:
     assert report.infos == 1 and report.errors == 0
 
 
+def test_violations_carry_the_json_fields(model_path: Path) -> None:
+    """LANGUAGE.md §7: the API's violations carry the fields of the JSON output."""
+    (cor,) = spherelang.check(model_path).violations
+    assert (cor.file, cor.line, cor.column, cor.end_line, cor.end_column) == tuple(cor.span)
+    assert cor.severity == "info" and cor.severity != "error" and str(cor.severity) == "info"
+    row = cor.as_dict()
+    assert row == {"code": "COR001", "severity": "info", "message": cor.message, "file": cor.span.file,
+                   "line": 8, "column": 3, "end_line": cor.end_line, "end_column": cor.end_column,
+                   "sphere": "Nation.Customs", "hint": cor.hint}
+    assert max([Severity.INFO, Severity.ERROR]) is Severity.ERROR and Severity.ERROR == 3
+
+
+def test_reports_sort_by_the_file_as_printed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """An imported file outside the working directory prints absolute; the order
+    follows what is printed, as the contract sorts the JSON by its "file"."""
+    import json
+
+    from spherelang.cli import main
+
+    (tmp_path / "sphere.toml").write_text("")
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "z.sphere").write_text('import "../n.sphere"\nsphere Z : political {\n}\n')
+    (tmp_path / "n.sphere").write_text("sphere N : political {\n}\n")
+    monkeypatch.chdir(tmp_path / "m")
+    with pytest.raises(SystemExit):
+        main(["check", "--no-cache", "--format", "json", "z.sphere"])
+    files = [v["file"] for v in json.loads(capsys.readouterr().out)["violations"]]
+    assert files == sorted(files) and len(set(files)) == 2
+
+
 def test_check_select_ignore_and_options(model_path: Path) -> None:
     assert len(spherelang.check(model_path, ignore=["COR"])) == 0
     assert len(spherelang.check(model_path, select="BAL")) == 0

@@ -150,8 +150,20 @@ class _Resolver:
                 stack.append((kid, path))
 
     def report_failed_within(self, decl: ast.SphereDecl) -> None:
+        """REF001/REF004 at the sphere line, about the path the sphere would have
+        had; its own ``allow`` applies (it never joins the tree, where the
+        engine applies the others)."""
         assert decl.within is not None
         target = decl.within.text
+        allowed = {m.code.text for m in decl.members if isinstance(m, ast.AllowDecl)}
+        before = len(self.facts)
+        self._report_failed_within(decl, target)
+        for i in range(before, len(self.facts)):
+            self.facts[i] = attrs.evolve(self.facts[i], sphere=f"{target}.{decl.name.text}")
+        self.facts[before:] = [f for f in self.facts[before:] if f.code not in allowed]
+
+    def _report_failed_within(self, decl: ast.SphereDecl, target: str) -> None:
+        assert decl.within is not None
         owner, _, last = target.rpartition(".")
         holder = self.scopes[self.by_path[owner]] if owner in self.by_path else None
         if holder is not None and last in holder.members:

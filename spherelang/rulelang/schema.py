@@ -31,20 +31,47 @@ COLLECTIONS: Mapping[str, str] = {
 }
 
 
+_MEMBERS_OF: Mapping[str, Callable[[Sphere], tuple[Any, ...]]] = {
+    "powers": lambda s: s.powers,
+    "responsibilities": lambda s: s.responsibilities,
+    "resources": lambda s: s.resources,
+    "indicators": lambda s: s.indicators,
+    "channels": lambda s: s.channels,
+}
+
+
+class _Collections(dict):  # type: ignore[type-arg]
+    """The model-wide collections in source order (LANGUAGE.md §6): files in
+    the order the model reads them, declarations in the order they are
+    written (a member after a nested sphere comes after that sphere's members;
+    a sphere attached with ``within`` stays where its file puts it). Each is
+    made when a rule first asks for it."""
+
+    def __init__(self, model: Model) -> None:
+        super().__init__()
+        self.model = model
+        self.rank = {f.path: i for i, f in enumerate(model.files)}
+
+    def __missing__(self, name: str) -> tuple[Any, ...]:
+        spheres = self.model.spheres
+        if name == "spheres":
+            items: list[Any] = list(spheres)
+        else:
+            members = _MEMBERS_OF[name]  # KeyError for an unknown collection, as a dict would
+            items = [m for s in spheres for m in members(s)]
+        last = len(self.rank)
+        items.sort(key=lambda m: (self.rank.get(m.span.file, last), m.span.line, m.span.column))
+        self[name] = found = tuple(items)
+        return found
+
+
 class ModelView:
     """A model as rules see it: model-wide collections, links resolved to objects."""
 
     def __init__(self, model: Model) -> None:
         self.model = model
         self.spheres = model.spheres
-        self.collections: dict[str, tuple[Any, ...]] = {
-            "spheres": tuple(model.spheres),
-            "powers": tuple(p for s in model.spheres for p in s.powers),
-            "responsibilities": tuple(r for s in model.spheres for r in s.responsibilities),
-            "resources": tuple(r for s in model.spheres for r in s.resources),
-            "indicators": tuple(i for s in model.spheres for i in s.indicators),
-            "channels": tuple(c for s in model.spheres for c in s.channels),
-        }
+        self.collections = _Collections(model)
         self._members: dict[tuple[int, str], Member] | None = None
 
     def sphere(self, index: int) -> Sphere:

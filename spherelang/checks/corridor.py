@@ -11,8 +11,14 @@ from .registry import Context, code
 I, W = Severity.INFO, Severity.WARNING
 
 
-def fmt(value: float) -> str:
-    return f"{value:.2f}"
+def fmt_pair(a: float, b: float) -> tuple[str, str]:
+    """Two figures a message compares, with enough digits to tell them apart
+    ("0.2999, below 0.3000", not "0.30, below 0.30")."""
+    for digits in range(2, 10):
+        left, right = f"{a:.{digits}f}", f"{b:.{digits}f}"
+        if left != right:
+            return left, right
+    return f"{a:.2f}", f"{b:.2f}"
 
 
 @code("COR001", "beyond-corridor", I, "a sphere's capacity exceeds its ceiling", "corridor")
@@ -48,9 +54,10 @@ def beyond_corridor(model: Model, ctx: Context) -> Iterable[Finding]:
             continue
         if cap - ceiling > ctx.corridor_tolerance + ctx.epsilon:
             bound = next((a for a in model.ancestors(sphere) if a.capacity == ceiling), None)
+            shown, limit = fmt_pair(cap, ceiling)
             yield Finding(
                 "COR001",
-                f"sphere '{sphere.path}' has capacity {fmt(cap)}, above its ceiling {fmt(ceiling)}"
+                f"sphere '{sphere.path}' has capacity {shown}, above its ceiling {limit}"
                 + (f" set by '{bound.path}'" if bound else ""),
                 sphere.span, sphere.path, related=(bound.span,) if bound else (),
                 hint="its effective capacity is held at the ceiling: reform the enclosing spheres to widen "
@@ -108,6 +115,7 @@ def low_elasticity(model: Model, ctx: Context) -> Iterable[Finding]:
     for sphere in model.spheres:
         value = sphere.elasticity
         if value is not None and value < ctx.elasticity_threshold - ctx.epsilon:
-            yield Finding("ELA002", f"sphere '{sphere.path}' has elasticity {fmt(value)}, below the threshold "
-                          f"{fmt(ctx.elasticity_threshold)}", sphere.span, sphere.path,
+            shown, threshold = fmt_pair(value, ctx.elasticity_threshold)
+            yield Finding("ELA002", f"sphere '{sphere.path}' has elasticity {shown}, below the threshold "
+                          f"{threshold}", sphere.span, sphere.path,
                           hint="strengthen its feedback channels")

@@ -109,10 +109,11 @@ class _Line:
         raw = self.match.group(group)
         return None if raw is None else unescape(raw)
 
-    def statement(self, last: str) -> Span:
-        """From the keyword to the end of the last present group among ``last``."""
-        end = max(self.match.end(g) for g in last.split() if self.match.group(g) is not None)
-        return self.span(self.match.start("kw"), end)
+    def statement(self, last: tuple[str, ...]) -> Span:
+        """From the keyword to the end of the last present group among ``last``
+        (an absent group ends at -1, so ``max`` skips it)."""
+        m = self.match
+        return self.span(m.start("kw"), max(map(m.end, last)))
 
 
 def _path(line: _Line, group: str) -> ast.Path:
@@ -137,7 +138,7 @@ def _quantity(line: _Line, num: str, unit: str) -> ast.Quantity:
 
 
 def _power(line: _Line) -> ast.PowerDecl:
-    return ast.PowerDecl(line.name("name"), line.string("desc"), _ref(line, "ref"), line.statement("name desc ref"))
+    return ast.PowerDecl(line.name("name"), line.string("desc"), _ref(line, "ref"), line.statement(("name", "desc", "ref")))
 
 
 def _requirements(line: _Line) -> tuple[ast.Requirement, ...]:
@@ -159,33 +160,33 @@ def _requirements(line: _Line) -> tuple[ast.Requirement, ...]:
 
 def _responsibility(line: _Line) -> ast.ResponsibilityDecl:
     return ast.ResponsibilityDecl(line.name("name"), line.string("desc"), _requirements(line),
-                                  line.match.group("shared") is not None, line.statement("name desc reqs shared"))
+                                  line.match.group("shared") is not None, line.statement(("name", "desc", "reqs", "shared")))
 
 
 def _resource(line: _Line) -> ast.ResourceDecl:
     return ast.ResourceDecl(line.name("name"), _quantity(line, "num", "unit"), _ref(line, "ref"),
-                            line.statement("num unit ref"))
+                            line.statement(("num", "unit", "ref")))
 
 
 def _indicator(line: _Line) -> ast.IndicatorDecl:
     name, value, source = line.name("name"), line.number("value"), line.string("source")
     if line.match.group("of_kw") is not None:
         return ast.IndicatorDecl(name, value, line.number("of"), None, None, False, source,
-                                 line.statement("of source"))
+                                 line.statement(("of", "source")))
     return ast.IndicatorDecl(name, value, None, line.number("low"), line.number("high"),
-                             line.match.group("lib") is not None, source, line.statement("high lib source"))
+                             line.match.group("lib") is not None, source, line.statement(("high", "lib", "source")))
 
 
 def _capacity(line: _Line) -> ast.CapacityDecl:
-    return ast.CapacityDecl(line.number("num"), line.statement("num"))
+    return ast.CapacityDecl(line.number("num"), line.statement(("num",)))
 
 
 def _channel(line: _Line) -> ast.ChannelDecl:
-    return ast.ChannelDecl(line.name("name"), line.number("num"), line.string("desc"), line.statement("num desc"))
+    return ast.ChannelDecl(line.name("name"), line.number("num"), line.string("desc"), line.statement(("num", "desc")))
 
 
 def _allow(line: _Line) -> ast.AllowDecl:
-    return ast.AllowDecl(line.name("name"), line.string("reason"), line.statement("name reason"))
+    return ast.AllowDecl(line.name("name"), line.string("reason"), line.statement(("name", "reason")))
 
 
 _MEMBERS: dict[str, Callable[[_Line], Any]] = {
@@ -220,7 +221,7 @@ class _Builder:
     def open(self, line: _Line) -> None:
         m = line.match
         within = _path(line, "within") if m.group("within") is not None else None
-        header = line.statement("name layer title within")
+        header = line.statement(("name", "layer", "title", "within"))
         builder = _SphereBuilder(line.name("name"), line.name("layer"), line.string("title"), within, [], header)
         (self.stack[-1].body if self.stack else self.top).append(builder)
         self.stack.append(builder)
@@ -387,12 +388,12 @@ def _shifted(node: Any, delta: int) -> Any:
 
 def _file_statement(kind: str, line: _Line) -> Any:
     if kind == "model":
-        return ast.ModelStmt(unescape(line.match.group("title")), line.statement("title"))
+        return ast.ModelStmt(unescape(line.match.group("title")), line.statement(("title",)))
     if kind == "import":
-        return ast.ImportStmt(unescape(line.match.group("target")), line.statement("target"))
+        return ast.ImportStmt(unescape(line.match.group("target")), line.statement(("target",)))
     text, start = line.match.group("names"), line.match.start("names")
     names = tuple(line.name_at(w.group(), start + w.start()) for w in _WORD.finditer(text))
-    return ast.LayersStmt(names, line.statement("names"))
+    return ast.LayersStmt(names, line.statement(("names",)))
 
 
 def _file(path: str, items: list[Any], spheres: list[Any]) -> ast.File:

@@ -247,6 +247,13 @@ def graph(file: str, output_file: str | None, scenario: str | None, fmt: str, co
         result = evaluate(model, scenario, config)
         render = render_svg if fmt == "svg" else render_dot
         _emit(render(model, result), output_file)
+    if model.broken:  # the picture is empty: say why on stderr, and fail as check would
+        from .engine import Report
+        from .report import text
+
+        colour = _colour()
+        click.echo(text.report(Report(result.violations, (file,)), _style(colour)), nl=False, color=colour, err=True)
+        sys.exit(1)
 
 
 @cli.command()

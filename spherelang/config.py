@@ -6,15 +6,12 @@ The CLI and the API build the same :class:`Config`; configuration files
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 import attrs
 
 from .diagnostics import Severity
 from .errors import SphereUsageError
-
-_SELECTOR = re.compile(r"^(ALL|[A-Za-z][A-Za-z_]*[0-9]*)$")
 
 
 @attrs.frozen(slots=True)
@@ -43,17 +40,19 @@ def parse_codes(value: str | Iterable[str] | None, option: str = "codes") -> tup
     for item in items:
         if not isinstance(item, str):
             raise SphereUsageError(f"{option}: expected codes as text, got {item!r}")
-        item = item.strip().upper()
+        item = item.strip()
         if not item:
             continue
-        if not _SELECTOR.match(item):
+        if not item.isidentifier():  # a rule's CODE is any NAME (LANGUAGE.md §3): 'no_power', 'R2D2'
             raise SphereUsageError(f"{option}: {item!r} is not a code or a code prefix (like BAL003 or BAL)")
-        codes.append(item)
+        codes.append("ALL" if item.upper() == "ALL" else item)
     return tuple(codes)
 
 
 def matches(code: str, selectors: Iterable[str]) -> bool:
-    return any(s == "ALL" or code.startswith(s) for s in selectors)
+    """Codes match their prefixes regardless of case (``bal`` selects BAL001)."""
+    folded = code.casefold()
+    return any(s == "ALL" or folded.startswith(s.casefold()) for s in selectors)
 
 
 @attrs.frozen(slots=True)
@@ -76,7 +75,11 @@ class Config:
         return not matches(code, self.ignore)
 
     def severity_of(self, code: str, default: Severity) -> Severity:
-        return self.severity.get(code, default)
+        found = self.severity.get(code)
+        if found is not None or not self.severity:
+            return found if found is not None else default
+        folded = code.casefold()
+        return next((v for k, v in self.severity.items() if k.casefold() == folded), default)
 
 
 DEFAULT_CONFIG = Config()

@@ -161,6 +161,10 @@ def _suppressed(d: Diagnostic, by_line: dict[tuple[str, int], tuple[Suppression,
     return False
 
 
+#: A file that cannot be read as a model is never "passed": selection does not hide it (as in ruff).
+_UNSELECTABLE = frozenset({"SPH001", "SPH005"})
+
+
 def finish(model: Model, diagnostics: Iterable[Diagnostic], config: Config,
            used: set[SuppressionKey] | None = None) -> list[Diagnostic]:
     """Apply ``allow``, ``// sphere: ignore[...]`` comments, configured
@@ -177,7 +181,7 @@ def finish(model: Model, diagnostics: Iterable[Diagnostic], config: Config,
             continue
         if by_line and _suppressed(d, by_line, used):
             continue
-        if not config.wants(d.code):
+        if not config.wants(d.code) and d.code not in _UNSELECTABLE:
             continue
         severity = config.severity_of(d.code, d.severity)
         kept.append(d if severity is d.severity else d.with_severity(severity))
@@ -310,7 +314,8 @@ def _check_loaded(take: Callable[[], LoadedModel], config: Config, scenario: str
     from .evaluator import apply_scenario
 
     model = resolve(take())
-    applied = scenario is not None and (always_apply or _declares(model, scenario))
+    # a broken model may well declare the scenario: its syntax error is the answer, not a usage error
+    applied = scenario is not None and (always_apply or model.broken or _declares(model, scenario))
     if applied:
         assert scenario is not None
         model = apply_scenario(model, scenario)

@@ -18,7 +18,8 @@ import attrs
 from .diagnostics import Diagnostic
 from .syntax.source import BOM, normalize_newlines
 
-EXPECT = re.compile(r'//\s*expect:\s*([A-Z0-9_, ]+?)\s*(?:~\s*"([^"]*)")?\s*$')
+# codes are NAMEs (a user rule's may be 'no_power' or 'Правило1'), separated by commas
+EXPECT = re.compile(r'//\s*expect:\s*(\w+(?:\s*,\s*\w+)*)\s*(?:~\s*"([^"]*)")?\s*$')
 
 Key = tuple[str, int]  # real path, line
 

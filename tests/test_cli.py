@@ -241,3 +241,48 @@ def test_fmt_command(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (project / "m.sphere").read_text() == (
         "sphere Nation : political {\n  channel elections strength 0.6\n  power tax\n}\n")
     assert run(["fmt", "--check", "m.sphere"], capsys)[0] == 0
+
+
+def test_a_syntax_error_is_reported_even_with_a_scenario(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit 1 with the SPH001, not a usage error for a scenario the broken file may well declare."""
+    (project / "m.sphere").write_text(CLEAN.replace("power tax", "power = 3") + "scenario s { in Nation { capacity 0.5 } }\n")
+    code, out, _ = run(["check", "--no-cache", "--scenario", "s", "--format", "json", "m.sphere"], capsys)
+    assert code == 1 and [v["code"] for v in json.loads(out)["violations"]] == ["SPH001"]
+    code, _, err = run(["graph", "--scenario", "s", "-o", str(project / "m.svg"), "m.sphere"], capsys)
+    assert code == 1 and "SPH001" in err
+
+
+def test_selectors_take_user_rule_codes_as_written(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A rule's CODE is any NAME (LANGUAGE.md §3): --select/--ignore take them, in any case."""
+    (project / "m.sphere").write_text(CLEAN + 'rule no_power "x" warning { for p in powers; require false }\n'
+                                      'rule R2D2 "y" warning { for p in powers; require false }\n')
+
+    def codes(*args: str) -> list[str]:
+        _, out, _ = run(["check", "--no-cache", "--format", "json", *args, "m.sphere"], capsys)
+        return sorted(v["code"] for v in json.loads(out)["violations"])
+
+    assert codes() == ["R2D2", "no_power"]
+    assert codes("--select", "no_power") == ["no_power"]
+    assert codes("--select", "NO_POWER") == ["no_power"]
+    assert codes("--ignore", "R2D2") == ["no_power"]
+    assert codes("--select", "r2") == ["R2D2"]
+    code, _, err = run(["check", "--select", "not a code", "m.sphere"], capsys)
+    assert code == 2 and "not a code" in err
+
+
+def test_sphere_test_reads_expectations_of_any_rule_code(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "m.sphere").write_text(
+        CLEAN.replace("  power tax\n", "  power tax\n  power spare                 // expect: BAL001, no_power, Правило1\n")
+        .replace("requires tax, revenue", "requires tax, revenue") +
+        'rule no_power "x" warning { for p in powers where p.name == "spare"; require false }\n'
+        'rule Правило1 "y" warning { for p in powers where p.name == "spare"; require false }\n')
+    code, out, _ = run(["test", "m.sphere"], capsys)
+    assert code == 0, out
+
+
+@pytest.mark.parametrize("selection", [["--select", "BAL"], ["--ignore", "SPH"], ["--ignore", "ALL"]])
+def test_selection_never_hides_a_syntax_error(project: Path, capsys: pytest.CaptureFixture[str],
+                                              selection: list[str]) -> None:
+    (project / "m.sphere").write_text(CLEAN.replace("power tax", "power = 3"))
+    code, out, _ = run(["check", "--no-cache", "--format", "json", *selection, "m.sphere"], capsys)
+    assert code == 1 and [v["code"] for v in json.loads(out)["violations"]] == ["SPH001"]

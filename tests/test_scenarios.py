@@ -166,3 +166,26 @@ def test_kazakhstan_shows_the_article_pattern() -> None:
     political = spherelang.evaluate(model, scenario="political_reform")
     inner = [r for r in political.spheres if r.depth > 0]
     assert inner and all(r.ceiling > r.baseline.ceiling for r in inner)
+
+
+def _split_model(tmp_path: Path) -> spherelang.model.Model:  # type: ignore[name-defined]
+    (tmp_path / "sphere.toml").write_text("")
+    (tmp_path / "parent.sphere").write_text("sphere Nation : political {\n  channel c strength 0.5\n}\n")
+    (tmp_path / "body.sphere").write_text(
+        'import "parent.sphere"\n'
+        "sphere Min : administrative within Nation {\n  capacity 0.5\n}\n"
+        "scenario drop_nation { remove Nation }\n"
+        "scenario swap_min { in Nation { sphere Min : administrative { capacity 0.2 } } }\n")
+    return spherelang.load(tmp_path / "body.sphere")
+
+
+def test_a_sphere_joined_with_within_is_a_child_for_scenarios(tmp_path: Path) -> None:
+    """Removing a sphere removes what 'within' attached to it; a child added
+    under the same name replaces it, as for a child nested in the block."""
+    model = _split_model(tmp_path)
+    assert apply_scenario(model, "drop_nation").spheres == ()
+    assert spherelang.evaluate(model, scenario="drop_nation").introduced == ()
+    swapped = spherelang.evaluate(model, scenario="swap_min")
+    rows = [(row.path, row.figures.capacity) for row in swapped.spheres]
+    assert rows == [("Nation", None), ("Nation.Min", 0.2)]
+    assert swapped.introduced == ()

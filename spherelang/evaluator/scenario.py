@@ -28,9 +28,15 @@ class _Node:
     file: int
     members: list[ast.Member]
     kids: list[_Node] = attrs.field(factory=list)
+    #: Spheres joined with ``within``: children in the model, top-level in their own file.
+    attached: list[_Node] = attrs.field(factory=list)
     parent: _Node | None = None
     path: str = ""
     removed: bool = False
+
+    def children(self) -> list[_Node]:
+        """Its children in the model: nested in its block, or joined with 'within'."""
+        return self.kids + self.attached
 
 
 class _Overlay:
@@ -56,6 +62,8 @@ class _Overlay:
             node = by_decl[id(sphere.decl)]
             node.path = sphere.path
             self.by_path.setdefault(sphere.path, node)
+            if sphere.parent is not None and sphere.decl.parent is None:  # joined with 'within'
+                by_decl[id(model.spheres[sphere.parent].decl)].attached.append(node)
 
     # ------------------------------------------------------------ changes
 
@@ -70,7 +78,7 @@ class _Overlay:
         parts = path.text.split(".")
         parent = ".".join(parts[:-1])
         if parent and parent in self.by_path:
-            pool = [k.decl.name.text for k in self.by_path[parent].kids if not k.removed]
+            pool = [k.decl.name.text for k in self.by_path[parent].children() if not k.removed]
             pool += [m.name.text for m in self.by_path[parent].members if hasattr(m, "name")]
         else:
             pool = [p for p in self.by_path if "." not in p]
@@ -103,7 +111,7 @@ class _Overlay:
         node.members.append(member)
 
     def put_child(self, node: _Node, decl: ast.SphereDecl, flat: tuple[ast.SphereDecl, ...]) -> None:
-        for old in node.kids:
+        for old in node.children():
             if old.decl.name.text == decl.name.text and not old.removed:
                 self.drop(old)
         new = self.graft(node, decl, flat)
@@ -147,7 +155,7 @@ class _Overlay:
             n.removed = True
             if self.by_path.get(n.path) is n:
                 del self.by_path[n.path]
-            stack.extend(n.kids)
+            stack.extend(n.children())
 
     # ------------------------------------------------------------ rebuilding
 
@@ -184,7 +192,11 @@ def find_scenario(model: Model, name: str) -> ast.ScenarioDecl:
 
 def apply_scenario(model: Model, name: str) -> Model:
     """The model with scenario ``name`` applied, resolved again; its unknown
-    paths are REF001 facts of the returned model."""
+    paths are REF001 facts of the returned model. A broken model (a syntax or
+    encoding error) has no scenarios to apply: its loading diagnostics are
+    what there is to report, so it is returned as it is."""
+    if model.broken:
+        return attrs.evolve(model, scenario=name)
     scenario = find_scenario(model, name)
     overlay = _Overlay(model)
     overlay.apply(scenario)

@@ -574,10 +574,10 @@ def test_a_static_error_leaves_no_violations() -> None:
 # ---------------------------------------------------------------- codes
 
 
-def test_a_rule_with_a_builtin_code_is_rul003_and_not_run() -> None:
-    found = check('rule BAL001 "mine" { for s in spheres; require false }')
-    assert [(d.code, d.severity, d.span.line) for d in found] == [("RUL003", Severity.ERROR, 1)]
-    assert "BAL001" in found[0].message
+def test_a_rule_may_use_a_builtin_code() -> None:
+    """LANGUAGE.md §4: a failing `require` reports "the rule's CODE", whatever it is."""
+    found = check('rule ELA002 "mine" warning { for s in spheres where s.parent == null; require false }')
+    assert found and {(d.code, d.severity, d.message) for d in found} == {("ELA002", Severity.WARNING, "mine")}
 
 
 def test_a_second_rule_with_the_same_code_is_ref002_and_not_run() -> None:

@@ -51,16 +51,18 @@ def rule_budget(model: Model, ctx: Context) -> Iterable[Finding]:
     return _run_by_rule_engine(model, ctx)
 
 
-@code("RUL003", "rule-code-taken", E, "a user rule reuses a built-in code", "rules")
+@code("RUL003", "rule-code-taken", E, "a Python rule plugin uses a built-in code", "rules")
 def rule_code_taken(model: Model, ctx: Context) -> Iterable[Finding]:
-    """A `rule` declares a code that a built-in check already uses; the rule is
-    not run.
+    """An installed Python rule (a plugin) registers a code that a built-in
+    check already uses; the plugin is not run. Reported at the model's entry
+    file. (A `rule` written in a model may use any code, built-in ones
+    included: its violations carry that code.)
 
     ## Why it matters
     Codes are stable identifiers used in `allow`, `--select` and CI baselines;
-    one code must mean one thing.
+    a package should not take one that means something else everywhere.
 
     ## How to fix
-    Pick a code with your own prefix, e.g. `ORG001`.
+    Register the rule under a code with your own prefix, e.g. `ORG001`.
     """
     return _run_by_rule_engine(model, ctx)

@@ -13,7 +13,7 @@ Modules:
 - :mod:`.builtins` ``count sum min max any all len abs``
 - :mod:`.compiler` arena -> program, static checks (RUL001)
 - :mod:`.machine`  the stack machine and its operations
-- :mod:`.runner`   :func:`check_user_rules`: violations, RUL001, RUL002, RUL003
+- :mod:`.runner`   :func:`check_user_rules`: violations, RUL001, RUL002 (RUL003 is for plugins)
 - :mod:`.plugins`  rules written in Python (``@rule``, entry points)
 
 Safety: no ``eval``/``exec``/``compile``, and no Python attribute is ever read

@@ -20,8 +20,10 @@ DEFAULT_BUDGET = 1_000_000
 def check_user_rules(model: Model, *, builtin_codes: frozenset[str],
                      budget: int = DEFAULT_BUDGET) -> list[Diagnostic]:
     """Every user rule of ``model``: its violations, and one RUL001 or RUL002 for
-    a rule that fails; a rule whose code is taken (RUL003 for a built-in code,
-    REF002 for another rule's) is not run."""
+    a rule that fails; a rule whose code another rule took (REF002) is not run.
+    A rule may use a built-in code: its violations carry that code, as
+    LANGUAGE.md §4 says ("the rule's CODE"); ``builtin_codes`` is for callers
+    that pass it on."""
     view = ModelView(model)
     diagnostics: list[Diagnostic] = []
     claimed: dict[str, Span] = {}
@@ -48,9 +50,6 @@ def check_user_rules(model: Model, *, builtin_codes: frozenset[str],
 def _code_clash(rule: ast.RuleDecl, builtin_codes: frozenset[str],
                 claimed: Mapping[str, Span]) -> Diagnostic | None:
     code = rule.code.text
-    if code in builtin_codes:
-        return Diagnostic("RUL003", Severity.ERROR, f"rule code '{code}' is a built-in code", rule.span,
-                          hint="choose a code of your own, such as 'ORG001'")
     first = claimed.get(code)
     if first is not None:
         where = f"line {first.line}" if first.file == rule.span.file else f"{first.file}:{first.line}"

@@ -48,6 +48,14 @@ def _parser_fingerprint() -> bytes:
     return digest.digest()
 
 
+def file_digest(path: str, data: bytes) -> str:
+    """A file as read, its path and its bytes: the one hash every cache keys on
+    (taken once per file and run; the bytes are not copied to hash them)."""
+    digest = hashlib.sha256(os.fsencode(path) + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
 def _user_cache_dir() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "spherelang")
@@ -180,7 +188,12 @@ class ParseCache:
         self.misses = 0
 
     def key(self, data: bytes, path: str) -> str:
-        return hashlib.sha256(_parser_fingerprint() + os.fsencode(path) + b"\0" + data).hexdigest()
+        return self.key_for(file_digest(path, data))
+
+    @staticmethod
+    def key_for(digest: str) -> str:
+        """The entry of a file whose :func:`file_digest` is ``digest``, for this parser."""
+        return hashlib.sha256(_parser_fingerprint() + digest.encode()).hexdigest()
 
     def get(self, key: str) -> ast.File | None:
         found = self.store.load(key)

@@ -13,7 +13,6 @@ stays the same.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from ..config import DEFAULT_LIMITS, Limits
 from ..diagnostics import Diagnostic, Severity, Span
 from ..syntax import ParseFailure, ast
 from ..syntax.parser import parse_bytes_source
-from .cache import ParseCache
+from .cache import ParseCache, file_digest
 from .globs import BadGlob, glob_base, safe_glob
 
 if TYPE_CHECKING:
@@ -122,14 +121,21 @@ class _Loader:
         except OSError as exc:
             self.diagnostics.append(_error("SPH002", f"cannot read {_show(path)}: {exc.strerror or exc}", where))
             return None
-        if self.digests is not None:
-            self.digests[path] = file_digest(path, data)
-        return self.parse_data(data, path)
+        digest = None
+        if self.cache or self.digests is not None or self.wants_digest:
+            digest = file_digest(path, data)
+            if self.digests is not None:
+                self.digests[path] = digest
+        return self.parse_data(data, path, digest)
 
-    def parse_data(self, data: bytes, path: str) -> ast.File | None:
-        """The file's AST from its bytes (through the parse cache), or ``None``
-        with its diagnostics recorded. The result cache's walk overrides it."""
-        key = self.cache.key(data, path) if self.cache else ""
+    #: Whether :meth:`parse_data` needs the file's digest even without a cache.
+    wants_digest = False
+
+    def parse_data(self, data: bytes, path: str, digest: str | None) -> ast.File | None:
+        """The file's AST from its bytes (through the parse cache, keyed on
+        ``digest``), or ``None`` with its diagnostics recorded. The result
+        cache's walk overrides it."""
+        key = self.cache.key_for(digest) if self.cache and digest is not None else ""
         if self.cache:
             cached = self.cache.get(key)
             if cached is not None:
@@ -301,11 +307,6 @@ def _show(path: str) -> str:
     except ValueError:
         return path
     return path if rel.startswith("..") else rel
-
-
-def file_digest(path: str, data: bytes) -> str:
-    """A file as read: its path and its bytes."""
-    return hashlib.sha256(os.fsencode(path) + b"\0" + data).hexdigest()
 
 
 def load_model(entry: str, *, root: str | None = None, limits: Limits = DEFAULT_LIMITS,

@@ -41,8 +41,8 @@ import attrs
 from .. import __version__
 from ..config import Config, Limits
 from ..syntax import ast
-from .cache import SignedStore, _parser_fingerprint
-from .loader import PROJECT_MARKERS, LoadedModel, _Loader, file_digest, find_project_root, load_model
+from .cache import ParseCache, SignedStore
+from .loader import PROJECT_MARKERS, LoadedModel, _Loader, find_project_root, load_model
 
 T = TypeVar("T")
 ImportLookup = Callable[[str, str], "tuple[ast.ImportStmt, ...] | None"]
@@ -102,8 +102,10 @@ class _Discovery(_Loader):
         self.lookup = lookup
         self.read_order: list[tuple[str, str, str]] = []  # path, real path, digest
 
-    def parse_data(self, data: bytes, path: str) -> ast.File | None:
-        digest = file_digest(path, data)
+    wants_digest = True
+
+    def parse_data(self, data: bytes, path: str, digest: str | None) -> ast.File | None:
+        assert digest is not None
         self.read_order.append((path, os.path.realpath(path), digest))
         imports = self.lookup(path, digest)
         if imports is None:
@@ -122,7 +124,7 @@ class _Discovery(_Loader):
 
 
 def _imports_name(digest: str) -> str:
-    return "i-" + hashlib.sha256(_parser_fingerprint() + digest.encode()).hexdigest()
+    return "i-" + ParseCache.key_for(digest)
 
 
 def _stored_imports(store: SignedStore) -> ImportLookup:

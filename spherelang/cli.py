@@ -438,6 +438,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             except (ValueError, OSError):
                 pass
     try:
+        os.getcwd()
+    except OSError as exc:  # every relative path, and every path shown, depends on it
+        click.echo(f"sphere: error: the working directory is gone ({exc.strerror}); change to an existing one",
+                   err=True)
+        sys.exit(2)
+    try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="sphere", standalone_mode=False)
         sys.exit(0)
     except click.exceptions.Exit as exc:

@@ -286,3 +286,17 @@ def test_selection_never_hides_a_syntax_error(project: Path, capsys: pytest.Capt
     (project / "m.sphere").write_text(CLEAN.replace("power tax", "power = 3"))
     code, out, _ = run(["check", "--no-cache", "--format", "json", *selection, "m.sphere"], capsys)
     assert code == 1 and [v["code"] for v in json.loads(out)["violations"]] == ["SPH001"]
+
+
+def test_a_vanished_working_directory_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "m.sphere").write_text(CLEAN)
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    here = os.getcwd()
+    os.chdir(gone)
+    gone.rmdir()
+    try:
+        code, _, err = run(["check", str(tmp_path / "m.sphere")], capsys)
+    finally:
+        os.chdir(here)
+    assert code == 2 and "working directory is gone" in err and "internal error" not in err

@@ -103,7 +103,7 @@ from spherelang.loading import load_model
 from spherelang.resolve import resolve
 from spherelang.checks import CODES, Context, run_checks
 try:
-    from spherelang.engine import paused_gc
+    from spherelang.pipeline import paused_gc
 except ImportError:
     from contextlib import nullcontext as paused_gc
 t1 = time.perf_counter()

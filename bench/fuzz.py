@@ -394,7 +394,7 @@ def run_one(path: Path, data: bytes, cli: bool, timeout: float) -> None:
             assert model == model
             stage = "evaluate"
             spherelang.evaluate(model)
-            for scenario in dict.fromkeys(s.name.text for s in model.scenarios):
+            for scenario in dict.fromkeys(s.name for s in model.scenarios):
                 stage = f"evaluate --scenario {scenario}"
                 try:
                     spherelang.evaluate(model, scenario)

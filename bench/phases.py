@@ -29,19 +29,18 @@ import json, resource, sys, time
 t0 = time.perf_counter()
 from spherelang.loading import load_model
 from spherelang.resolve import resolve
-from spherelang.checks import run_checks, Context, BUILTIN_CODES
-from spherelang.rulelang import check_user_rules
-from spherelang.evaluator import evaluate
-from spherelang.engine import Report, check_model, sort_and_dedupe, paused_gc
+from spherelang.checks import run_checks, Context
+from spherelang.rulelang import run_user_rules
+from spherelang.pipeline import Report, diagnose, sort_and_dedupe, paused_gc
 from spherelang.report import json_format
 paused = paused_gc(); paused.__enter__()  # as the CLI does
 t_import = time.perf_counter()
 loaded = load_model(sys.argv[1]); t_load = time.perf_counter()
 model = resolve(loaded); t_resolve = time.perf_counter()
 findings = list(run_checks(model, Context())); t_checks = time.perf_counter()
-user = check_user_rules(model, builtin_codes=BUILTIN_CODES); t_rules = time.perf_counter()
+user = run_user_rules(model); t_rules = time.perf_counter()
 figures = [(s.capacity, s.ceiling) for s in model.spheres]; t_eval = time.perf_counter()
-report = Report(sort_and_dedupe(check_model(model)), (sys.argv[1],))
+report = Report(sort_and_dedupe(diagnose(model)), (sys.argv[1],))
 t_all = time.perf_counter()
 text = json_format.dumps(json_format.report_object(report)); t_report = time.perf_counter()
 print(json.dumps({

@@ -20,18 +20,16 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 from .config import Config
 from .diagnostics import Diagnostic, Severity, Span
 from .errors import SphereError, SphereSyntaxError, SphereUsageError
+from .version import __version__
 
 # Everything heavier (the parser, lark) is imported by the functions below when
 # first called, so that `sphere --help` and `import spherelang` start quickly.
 if TYPE_CHECKING:
-    from .engine import Report
-    from .evaluator import Evaluation
     from .model import Model
+    from .pipeline import Evaluation, Report
     from .syntax.ast import File
 
 __all__ = [
@@ -53,9 +51,13 @@ __all__ = [
 
 def parse(text: str, path: str = "<string>") -> File:
     """Parse one file's text into its AST; raise :class:`SphereSyntaxError` (SPH001/SPH005)."""
-    from .syntax import parse_text
+    from .pipeline import syntax_error
+    from .syntax import ParseFailure, parse_text
 
-    return parse_text(text, path)
+    try:
+        return parse_text(text, path)
+    except ParseFailure as failure:
+        raise syntax_error(failure) from None
 
 
 def load(path: str | os.PathLike[str], config: Config | None = None) -> Model:
@@ -64,9 +66,9 @@ def load(path: str | os.PathLike[str], config: Config | None = None) -> Model:
     Problems in the files are not raised: they are in the report of :func:`check`.
     A path that is not a file raises :class:`SphereUsageError`.
     """
-    from .engine import load as _load
+    from .pipeline import open_model
 
-    return _load(path, config or Config())
+    return open_model(path, config or Config())
 
 
 def _config(config: Config | None, select: Iterable[str] | str | None, ignore: Iterable[str] | str | None,
@@ -98,25 +100,24 @@ def check(model: Model | str | os.PathLike[str], *, select: Iterable[str] | str 
     ``options`` are :class:`Config` fields: ``corridor_tolerance``,
     ``elasticity_threshold``, ``rule_budget``, ``severity``, ``fail_on``.
     """
-    from .engine import Report, check_one, load as _load, model_files, sort_and_dedupe
     from .evaluator import apply_scenario
+    from .pipeline import Report, diagnose_alone, model_files, open_model, sort_and_dedupe
 
     cfg = _config(config, select, ignore, options)
-    resolved = _load(model, cfg) if isinstance(model, (str, os.PathLike)) else model
+    resolved = open_model(model, cfg) if isinstance(model, (str, os.PathLike)) else model
     if scenario is not None:
-        resolved = apply_scenario(resolved, scenario)
-    return Report(sort_and_dedupe(check_one(resolved, cfg)), tuple(dict.fromkeys(model_files(resolved))))
+        resolved = apply_scenario(resolved, scenario, limits=cfg.limits)
+    return Report(sort_and_dedupe(diagnose_alone(resolved, cfg)), tuple(dict.fromkeys(model_files(resolved))))
 
 
 def evaluate(model: Model | str | os.PathLike[str], scenario: str | None = None, *,
              config: Config | None = None, **options: Any) -> Evaluation:
     """Figures per sphere (capacity, ceiling, effective, headroom, elasticity) and
     violations; with ``scenario``, baseline and scenario side by side."""
-    from .engine import load as _load
-    from .evaluator import evaluate as _evaluate
+    from .pipeline import evaluate as _evaluate, open_model
 
     cfg = _config(config, None, None, options)
-    resolved = _load(model, cfg) if isinstance(model, (str, os.PathLike)) else model
+    resolved = open_model(model, cfg) if isinstance(model, (str, os.PathLike)) else model
     return _evaluate(resolved, scenario, cfg)
 
 

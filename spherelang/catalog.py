@@ -9,6 +9,9 @@ import attrs
 
 from .checks import CODES, CodeInfo
 from .diagnostics import Severity
+from .report.paths import display_path
+from .rulelang.plugins import registered_rules
+from .syntax.source import decode
 
 
 def all_codes(entries: Iterable[str] = ()) -> dict[str, CodeInfo]:
@@ -22,34 +25,26 @@ def all_codes(entries: Iterable[str] = ()) -> dict[str, CodeInfo]:
 
 
 def _plugin_codes() -> list[CodeInfo]:
-    try:
-        from .rulelang.plugins import registered_rules
-    except ImportError:
-        return []
     return [CodeInfo(r.code, r.code.lower(), Severity.parse(str(r.severity)) if isinstance(r.severity, str)
                      else r.severity, r.summary, "plugin", r.doc or r.summary, None, origin=r.origin)
             for r in registered_rules()]
 
 
 def _file_codes(entry: str) -> list[CodeInfo]:
-    from .engine import load
+    from .pipeline import open_model  # the parser is needed only for a model's own codes: keep 'explain' quick
 
-    from .report.paths import display_path
-
-    model = load(entry)
+    model = open_model(entry)
     out = []
     for rule in model.rules:
         where = f"{display_path(rule.span.file)}:{rule.span.line}"
         doc = f"{rule.summary}\n\nA `rule` block declared at {where}:\n\n{_block(rule.span.file, rule.span.line)}"
-        out.append(attrs.evolve(_blank(rule.code.text), summary=rule.summary, doc=doc.rstrip(),
+        out.append(attrs.evolve(_blank(rule.code), summary=rule.summary, doc=doc.rstrip(),
                                 severity=rule.severity or Severity.ERROR, origin=f"file {display_path(rule.span.file)}"))
     return out
 
 
 def _block(path: str, line: int) -> str:
     """The source of the block starting at ``line`` (until its braces balance)."""
-    from .syntax.source import decode
-
     try:
         with open(path, "rb") as fh:
             lines = decode(fh.read()).split("\n")

@@ -25,6 +25,13 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 
+#: How far capacity may exceed its ceiling before COR001 (LANGUAGE.md §4).
+DEFAULT_CORRIDOR_TOLERANCE = 0.05
+#: Elasticity below this is ELA002.
+DEFAULT_ELASTICITY_THRESHOLD = 0.3
+#: Evaluation steps each user rule may take before RUL002 (LANGUAGE.md §6).
+DEFAULT_RULE_BUDGET = 1_000_000
+
 
 def parse_codes(value: str | Iterable[str] | None, option: str = "codes") -> tuple[str, ...]:
     """``"BAL001,NEST"`` or a list of codes/prefixes to a normalised tuple."""
@@ -61,9 +68,9 @@ class Config:
     ignore: tuple[str, ...] = ()
     fail_on: Severity = Severity.ERROR
     severity: Mapping[str, Severity] = attrs.field(factory=dict)
-    corridor_tolerance: float = 0.05
-    elasticity_threshold: float = 0.3
-    rule_budget: int = 1_000_000
+    corridor_tolerance: float = DEFAULT_CORRIDOR_TOLERANCE
+    elasticity_threshold: float = DEFAULT_ELASTICITY_THRESHOLD
+    rule_budget: int = DEFAULT_RULE_BUDGET
     exclude: tuple[str, ...] = ()
     limits: Limits = DEFAULT_LIMITS
     #: Keep parsed files in the project's .sphere_cache (the CLI's default; off for the API).

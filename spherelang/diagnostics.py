@@ -8,37 +8,69 @@ from typing import NamedTuple
 import attrs
 
 
-class Severity(enum.IntEnum):
-    """How bad a diagnostic is; ordered so that ``max()`` gives the worst."""
+class Severity(enum.Enum):
+    """How bad a diagnostic is; ordered so that ``max()`` gives the worst.
 
-    INFO = 1
-    WARNING = 2
-    ERROR = 3
+    A severity equals its word (``severity == "error"``, ``"error" in
+    {Severity.ERROR}``) and hashes like it, so the JSON's words work in Python
+    too; it is never equal to a number.
+    """
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return self.value  # type: ignore[no-any-return]
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self.value]
 
     def __str__(self) -> str:
         return self.label
 
     def __eq__(self, other: object) -> bool:
-        # ``v.severity == "error"``: the JSON's word works in Python too
+        if isinstance(other, Severity):
+            return self is other
         if isinstance(other, str):
-            return self.label == other.strip().lower()
-        return int.__eq__(self, other)  # type: ignore[arg-type]
+            return self.value == other.strip().lower()
+        return NotImplemented
 
-    def __ne__(self, other: object) -> bool:
-        return not self == other
+    def __hash__(self) -> int:
+        return hash(self.value)
 
-    __hash__ = int.__hash__
+    def __lt__(self, other: object) -> bool:
+        return self.rank < Severity.coerce(other).rank
+
+    def __le__(self, other: object) -> bool:
+        return self.rank <= Severity.coerce(other).rank
+
+    def __gt__(self, other: object) -> bool:
+        return self.rank > Severity.coerce(other).rank
+
+    def __ge__(self, other: object) -> bool:
+        return self.rank >= Severity.coerce(other).rank
 
     @classmethod
     def parse(cls, text: str) -> Severity:
         try:
-            return cls[text.strip().upper()]
-        except KeyError:
+            return cls(text.strip().lower())
+        except (ValueError, AttributeError):
             raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
+
+    @classmethod
+    def coerce(cls, value: object) -> Severity:
+        """A severity, or its word; anything else is a TypeError."""
+        if isinstance(value, Severity):
+            return value
+        if isinstance(value, str):
+            return cls.parse(value)
+        raise TypeError(f"cannot compare a severity with {type(value).__name__}")
+
+
+_RANK = {"info": 1, "warning": 2, "error": 3}
 
 
 class Span(NamedTuple):
@@ -112,16 +144,17 @@ class Diagnostic:
         """Same before and after a scenario when code, sphere and subject match."""
         return (self.code, self.sphere, self.subject)
 
-    def with_severity(self, severity: Severity) -> Diagnostic:
-        return attrs.evolve(self, severity=severity)
 
 
 @attrs.frozen(slots=True)
 class Finding:
-    """A diagnostic before the driver stamps it with code defaults and severity.
+    """A diagnostic before it has a severity.
 
-    Checks and the resolver yield findings; only the driver (``checks.run``)
-    turns them into :class:`Diagnostic`, so no check can get a severity wrong.
+    Every stage (the parser, the loader, the checks, the rule engine) yields
+    findings; only the pipeline's stamp (:mod:`spherelang.pipeline.stamp`)
+    turns them into :class:`Diagnostic`, with the code's default severity from
+    the one code table and then the configuration's override, so no stage can
+    get a severity wrong.
     """
 
     code: str

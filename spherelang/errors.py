@@ -10,12 +10,14 @@ class SphereError(Exception):
 
 
 class SphereSyntaxError(SphereError):
-    """``parse`` met a syntax (SPH001) or encoding (SPH005) error; see ``diagnostic``."""
+    """``parse`` met a syntax (SPH001) or encoding (SPH005) error: ``diagnostic``
+    is the first, ``diagnostics`` every one found."""
 
-    def __init__(self, diagnostic: Diagnostic) -> None:
+    def __init__(self, diagnostic: Diagnostic, more: tuple[Diagnostic, ...] = ()) -> None:
         span = diagnostic.span
         super().__init__(f"{span.file}:{span.line}:{span.column}: {diagnostic.code} {diagnostic.message}")
         self.diagnostic = diagnostic
+        self.diagnostics = (diagnostic, *more)
 
 
 class SphereUsageError(SphereError):

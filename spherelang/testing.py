@@ -11,7 +11,7 @@ import attrs
 from .catalog import all_codes, user_rule_info
 from .config import Config
 from .diagnostics import Severity
-from .engine import check_entries
+from .pipeline import check_entries
 from .expect import Mismatch, compare, read_expectations
 
 

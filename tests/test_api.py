@@ -79,7 +79,10 @@ def test_violations_carry_the_json_fields(model_path: Path) -> None:
     assert row == {"code": "COR001", "severity": "info", "message": cor.message, "file": cor.span.file,
                    "line": 8, "column": 3, "end_line": cor.end_line, "end_column": cor.end_column,
                    "sphere": "Nation.Customs", "hint": cor.hint}
-    assert max([Severity.INFO, Severity.ERROR]) is Severity.ERROR and Severity.ERROR == 3
+    assert max([Severity.INFO, Severity.ERROR]) is Severity.ERROR and Severity.ERROR > "warning"
+    # a severity equals its word and hashes like it, so sets and dicts agree with ==
+    assert "error" in {Severity.ERROR} and Severity.ERROR in {"error"} and {"info": 1}[Severity.INFO] == 1
+    assert Severity.ERROR != 3 and spherelang.check(model_path).fails("info")
 
 
 def test_reports_sort_by_the_file_as_printed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -60,7 +60,7 @@ def test_corrupt_or_foreign_entries_are_ignored_and_rebuilt(project: Path, conte
     (entry,) = entries(project)
     entry.write_bytes(content)
     loaded = load_model(str(project / "m.sphere"), cache=True)
-    assert loaded.diagnostics == () and loaded.files[0].rules[0].code.text == "ORG001"
+    assert loaded.findings == () and loaded.files[0].rules[0].code.text == "ORG001"
 
 
 def test_a_world_writable_cache_is_never_read(project: Path) -> None:
@@ -79,7 +79,7 @@ def test_a_read_only_project_runs_without_a_cache(project: Path) -> None:
     os.chmod(project, 0o555)
     try:
         loaded = load_model(str(project / "m.sphere"), cache=True)
-        assert loaded.diagnostics == ()
+        assert loaded.findings == ()
     finally:
         os.chmod(project, 0o755)
 

@@ -93,13 +93,13 @@ def same(entry: Path, jobs: int = 2, **options: object) -> tuple[LoadedModel, Lo
         serial = load_model(str(entry), **options)  # type: ignore[arg-type]
         par = load_model(str(entry), jobs=jobs, **options)  # type: ignore[arg-type]
     assert [f.path for f in par.files] == [f.path for f in serial.files]
-    assert par.diagnostics == serial.diagnostics
+    assert par.findings == serial.findings
     assert par == serial
     return serial, par
 
 
 def codes(model: LoadedModel) -> list[str]:
-    return [d.code for d in model.diagnostics]
+    return [d.code for d in model.findings]
 
 
 @pytest.fixture

@@ -232,9 +232,9 @@ def test_a_rule_without_a_source_file_turns_the_cache_off(project: Path,
 
 def test_a_file_saved_during_the_check_is_not_cached(project: Path, capsys: pytest.CaptureFixture[str],
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from spherelang import engine
+    from spherelang.pipeline import batch
 
-    real = engine._check_loaded
+    real = batch.check_loaded
     part = project / "parts" / "customs.sphere"
 
     def edit_meanwhile(*args: object) -> object:
@@ -242,10 +242,10 @@ def test_a_file_saved_during_the_check_is_not_cached(project: Path, capsys: pyte
         part.write_text(PART.replace("requires tax, revenue", "requires revenue"))
         return result
 
-    monkeypatch.setattr(engine, "_check_loaded", edit_meanwhile)
+    monkeypatch.setattr(batch, "check_loaded", edit_meanwhile)
     run(capsys, "national.sphere")
     assert results(project) == []
-    monkeypatch.setattr(engine, "_check_loaded", real)
+    monkeypatch.setattr(batch, "check_loaded", real)
     _, after = run(capsys, "national.sphere")
     assert "BAL002" in codes(after)  # the edit is seen, not an answer about the old bytes
 

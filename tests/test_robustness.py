@@ -133,14 +133,14 @@ def eval_all_formats(path: Path | str, scenario: str | None = None) -> None:
             strict_json(out)
 
 
-def api_round(path: Path) -> spherelang.engine.Report:  # type: ignore[name-defined]
+def api_round(path: Path) -> spherelang.pipeline.Report:  # type: ignore[name-defined]
     """load, check, evaluate and every declared scenario through the API: nothing may escape."""
     model = spherelang.load(path)
     report = spherelang.check(model)
     for v in report.violations:
         assert v.code and v.span.line >= 1 and v.span.column >= 1, v
     spherelang.evaluate(model)
-    for name in dict.fromkeys(s.name.text for s in model.scenarios):
+    for name in dict.fromkeys(s.name for s in model.scenarios):
         try:
             spherelang.evaluate(model, name)
             spherelang.check(model, scenario=name)
@@ -511,7 +511,7 @@ def test_a_thousand_levels_work_everywhere(ws: Workspace, case: str) -> None:
         report = spherelang.check(model)
         assert_no_user_rule_failure(report)
         spherelang.evaluate(model)
-        for name in dict.fromkeys(s.name.text for s in model.scenarios):
+        for name in dict.fromkeys(s.name for s in model.scenarios):
             spherelang.evaluate(model, name)
         check_all_formats(path)
         eval_all_formats(path)

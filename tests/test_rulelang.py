@@ -40,7 +40,6 @@ from spherelang.rulelang import (
     RuleRegistry,
     RuleRuntimeError,
     StaticError,
-    check_user_rules,
     compile_expression,
     compile_rule,
     evaluate,
@@ -48,8 +47,13 @@ from spherelang.rulelang import (
     load_entry_points,
     rule,
     run_python_rules,
+    run_user_rules,
 )
-from spherelang.syntax import ParseFailure, ast, parse_expression, parse_text
+from spherelang.config import Config
+from spherelang.expression import Expr, ExprNode
+from spherelang.pipeline.stamp import rule_severities, stamp
+from spherelang.resolve.declarations import rule_declaration
+from spherelang.syntax import ParseFailure, parse_expression, parse_text
 
 FILE = "m.sphere"
 BUILTIN_CODES = frozenset({"BAL001", "BAL003", "NEST001", "RUL001", "RUL002"})
@@ -67,25 +71,23 @@ def ok(sphere: int, name: str, explicit: bool = True) -> Link:
 
 
 def needs(sphere: int, line: int, *names: tuple[str, str]) -> tuple[Requirement, ...]:
-    return tuple(Requirement(n, None, None, True, kind, sphere, None, at(line)) for n, kind in names)
+    return tuple(Requirement(n, None, None, None, kind, sphere, None, None, at(line)) for n, kind in names)
 
 
 def resource(sphere: int, name: str, line: int, amount: float | None, unit: str | None = "USD",
              source: Link | None = None, allocated: float = 0.0) -> Resource:
-    return Resource(name, sphere, amount, str(amount), unit, source, allocated, 0.0, allocated > 0, at(line))
+    return Resource(name, sphere, amount, str(amount), unit, source, allocated, 0.0, allocated > 0, None, at(line))
 
 
 def sphere(index: int, path: str, layer: str, line: int, parent: int | None, children: tuple[int, ...],
            **fields: Any) -> Sphere:
-    decl = ast.SphereDecl(ast.Name.at(path, at(line)), ast.Name.at(layer, at(line)), None, None, (), at(line),
-                          None, (), 0)
     defaults: dict[str, Any] = dict(
         title=None, powers=(), responsibilities=(), resources=(), indicators=(), channels=(),
         declared_capacity=None, capacity=None, ceiling=None, effective=None, headroom=None, elasticity=None)
     defaults.update(fields)
     return Sphere(index=index, name=path.rsplit(".", 1)[-1], path=path, layer=layer, layer_rank=0,
                   depth=path.count("."), parent=parent, children=children, allows=frozenset(),
-                  span=at(line), decl=decl, **defaults)
+                  span=at(line), **defaults)
 
 
 def build_model() -> Model:
@@ -97,7 +99,7 @@ def build_model() -> Model:
         responsibilities=(Responsibility("collection", 0, None, False,
                                          needs(0, 5, ("tax", "power"), ("audit", "power"),
                                                ("revenue", "resource")), at(5)),),
-        channels=(Channel("elections", 0, 0.6, None, at(6)),),
+        channels=(Channel("elections", 0, 0.6, None, None, at(6)),),
     )
     customs = sphere(
         1, "Nation.Customs", "operational", 10, 0, (), ceiling=0.8,
@@ -105,18 +107,18 @@ def build_model() -> Model:
         resources=(resource(1, "share", 12, 10.0, source=ok(0, "revenue")),),
         responsibilities=(Responsibility("clearing", 1, "clears goods", True,
                                          needs(1, 13, ("tax", "power"), ("share", "resource")), at(13)),),
-        indicators=(Indicator("speed", 1, 3.0, 5.0, None, None, False, None, 0.5, at(14)),),
+        indicators=(Indicator("speed", 1, 3.0, 5.0, None, None, False, None, 0.5, None, at(14)),),
     )
     treasury = sphere(
         2, "Nation.Treasury", "operational", 20, 0, (), capacity=0.25, ceiling=0.8, effective=0.25,
         powers=(Power("spend", 2, None, Link(LinkStatus.MISSING, False), at(21)),
                 Power("audit", 2, None, ok(0, "audit"), at(22))),
         resources=(resource(2, "cash", 23, None, unit=None),),
-        channels=(Channel("hotline", 2, None, None, at(24)),),
+        channels=(Channel("hotline", 2, None, None, None, at(24)),),
     )
     region = sphere(3, "Region", "political", 30, None, ())
     spheres = (nation, customs, treasury, region)
-    return Model(entry=FILE, files=(), layers=("political", "administrative", "operational", "body"),
+    return Model(entry=FILE, root=".", sources=(), layers=("political", "administrative", "operational", "body"),
                  spheres=spheres, rules=(), scenarios=(),
                  by_path={s.path: s.index for s in spheres})
 
@@ -130,8 +132,17 @@ def ev(text: str, **bindings: object) -> object:
 
 
 def check(rules_text: str, model: Model = MODEL, budget: int = 1_000_000) -> list[Diagnostic]:
-    rules = parse_text(rules_text, "rules.sphere").rules
-    return check_user_rules(attrs.evolve(model, rules=rules), builtin_codes=BUILTIN_CODES, budget=budget)
+    """The rules' violations and problems, stamped as the pipeline stamps them."""
+    rules = tuple(rule_declaration(r) for r in parse_text(rules_text, "rules.sphere").rules)
+    with_rules = attrs.evolve(model, rules=rules)
+    run = run_user_rules(with_rules, budget=budget)
+    return [*stamp(run.violations, Config(), rule_severities(with_rules)), *stamp(run.problems, Config())]
+
+
+def run_plugins(model: Model, registry: RuleRegistry) -> list[Diagnostic]:
+    """The plugins' findings, stamped as the pipeline stamps them."""
+    run = run_python_rules(model, BUILTIN_CODES, registry=registry)
+    return [*stamp(run.violations, Config(), run.severities), *stamp(run.problems, Config())]
 
 
 def one_rule(require: str, *, coll: str = "spheres", var: str = "s", where: str | None = None,
@@ -442,10 +453,10 @@ def test_a_runtime_error_on_a_member_names_it_and_its_sphere() -> None:
 def test_a_failing_rule_stops_but_keeps_earlier_violations_and_other_rules_still_run() -> None:
     # Nation (0.8) violates, then Customs (no capacity) fails; Treasury is never reached.
     text = one_rule("s.capacity > 0.9") + 'rule ORG002 "roots" { for s in spheres; require s.parent != null }'
-    found = check(text)
+    found = check(text)  # violations first, then what went wrong running the rules
     assert [(d.code, d.sphere) for d in found] == [
-        ("ORG001", "Nation"), ("RUL001", None), ("ORG002", "Nation"), ("ORG002", "Region")]
-    assert "'Nation.Customs'" in found[1].message
+        ("ORG001", "Nation"), ("ORG002", "Nation"), ("ORG002", "Region"), ("RUL001", None)]
+    assert "'Nation.Customs'" in found[3].message
 
 
 @pytest.mark.parametrize("coll", ["spheres", "powers"])
@@ -553,7 +564,7 @@ def test_static_errors_are_rul001_at_the_rule(rule_text: str, message: str, hint
 
 
 def test_compile_rule_raises_with_the_rule_span_and_the_node_span() -> None:
-    decl = parse_text(one_rule("count(s.powers) > 0 and s.pwers"), "r.sphere").rules[0]
+    decl = rule_declaration(parse_text(one_rule("count(s.powers) > 0 and s.pwers"), "r.sphere").rules[0])
     with pytest.raises(RuleCompileError) as caught:
         compile_rule(decl)
     assert caught.value.span == decl.span
@@ -666,8 +677,8 @@ def test_a_deep_rule_runs_and_renders_a_deep_list() -> None:
     assert [d.message for d in found] == [_nested(1000, "[", "Region", "]")]
 
 
-def _node(kind: str, value: object, *children: int) -> ast.ExprNode:
-    return ast.ExprNode(kind, value, children, at(1))
+def _node(kind: str, value: object, *children: int) -> ExprNode:
+    return ExprNode(kind, value, children, at(1))
 
 
 @pytest.mark.parametrize("nodes", [
@@ -678,15 +689,15 @@ def _node(kind: str, value: object, *children: int) -> ast.ExprNode:
     (_node("lambda", None),),                                             # an unknown kind
     (_node("constant", "os"),),                                           # a constant that is not one
 ])
-def test_malformed_arenas_are_static_errors(nodes: tuple[ast.ExprNode, ...]) -> None:
+def test_malformed_arenas_are_static_errors(nodes: tuple[ExprNode, ...]) -> None:
     with pytest.raises(StaticError):
-        compile_expression(ast.Expr(nodes))
+        compile_expression(Expr(nodes))
 
 
 def test_an_arena_sharing_nodes_cannot_blow_up() -> None:
     nodes = [_node("number", 1.0)] + [_node("binary", "+", i, i) for i in range(200)]
     with pytest.raises(StaticError, match="malformed"):
-        compile_expression(ast.Expr(tuple(nodes)))
+        compile_expression(Expr(tuple(nodes)))
 
 
 # ---------------------------------------------------------------- safety
@@ -856,7 +867,7 @@ def test_python_rules_become_diagnostics_at_their_subjects(registry: RuleRegistr
         return [Finding(r, f"'{r.name}' has no amount") for s in model.spheres for r in s.resources
                 if r.amount is None]
 
-    found = run_python_rules(MODEL, BUILTIN_CODES, registry=registry)
+    found = run_plugins(MODEL, registry)
     assert [(d.code, d.severity, d.sphere, d.subject, d.span, d.message, d.hint) for d in found] == [
         ("PY001", Severity.WARNING, "Nation.Customs", None, CUSTOMS.span, "'Nation.Customs' holds 1 power",
          "grant another power"),
@@ -878,7 +889,7 @@ def test_a_python_rule_that_raises_is_one_rul001_naming_it(registry: RuleRegistr
     def bad_subject(model: Model) -> Any:
         return [Finding("Nation", "not an object")]  # type: ignore[arg-type]
 
-    found = run_python_rules(MODEL, BUILTIN_CODES, registry=registry)
+    found = run_plugins(MODEL, registry)
     assert codes(found) == ["RUL001", "RUL001"]
     assert "python rule 'PY003'" in found[0].message and "explodes" in found[0].message
     assert "KeyError" in found[0].message
@@ -888,7 +899,7 @@ def test_a_python_rule_that_raises_is_one_rul001_naming_it(registry: RuleRegistr
 
 def test_a_python_rule_with_a_builtin_code_is_rul003(registry: RuleRegistry) -> None:
     rule("BAL003", "mine", registry=registry)(lambda model: [Finding(model.spheres[0], "x")])
-    assert codes(run_python_rules(MODEL, BUILTIN_CODES, registry=registry)) == ["RUL003"]
+    assert codes(run_plugins(MODEL, registry)) == ["RUL003"]
 
 
 def test_registering_two_functions_under_one_code_is_refused(registry: RuleRegistry) -> None:
@@ -923,7 +934,7 @@ def test_entry_points_load_modules_and_callables(registry: RuleRegistry, fixture
     ])
     assert sorted(registry.codes()) == ["FIX001", "FIX002", "FIX003"]
     assert len(problems) == 2 and "'missing'" in problems[0] and "'wrong'" in problems[1]
-    found = run_python_rules(MODEL, BUILTIN_CODES, registry=registry)
+    found = run_plugins(MODEL, registry)
     assert sorted(codes(found)) == ["FIX001"] + ["FIX002"] * 3 + ["RUL001"] * 3
     assert [d.sphere for d in found if d.code == "FIX001"] == ["Region"]
     assert any("FIX003" in d.message and "broken on purpose" in d.message for d in found)

@@ -8,7 +8,7 @@ import pytest
 
 import spherelang
 from spherelang.cli import find_entries
-from spherelang.engine import check_entries
+from spherelang.pipeline import check_entries
 
 
 def codes(path: Path) -> list[tuple[int, str]]:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-import spherelang
+from spherelang.diagnostics import Finding
 from spherelang.syntax import ParseFailure, parse_bytes, parse_expression, parse_text
 from spherelang.syntax.parser import MAX_NESTING, get_parser, grammar_path
 
 MODEL = 'model "m"\nsphere Nation : political {\n  power tax "Collect taxes"\n  resource revenue = 15_000_000 KZT\n}\n'
 
 
-def error(text: str) -> spherelang.Diagnostic:
+def error(text: str) -> Finding:
     with pytest.raises(ParseFailure) as info:
         parse_text(text, "t.sphere")
-    return info.value.diagnostic
+    return info.value.finding
 
 
 def test_members_carry_spans_in_code_points() -> None:
@@ -97,11 +97,11 @@ def test_message_expressions_are_parsed_with_file_positions() -> None:
 def test_encoding_errors_are_sph005_at_the_byte() -> None:
     with pytest.raises(ParseFailure) as info:
         parse_bytes(b"sphere A : b {\n  power t\xe9x\n}", "e")
-    d = info.value.diagnostic
+    d = info.value.finding
     assert (d.code, d.span.line, d.span.column) == ("SPH005", 2, 10)
     with pytest.raises(ParseFailure) as info:
         parse_bytes(b"sphere A : b {\x00}", "e")
-    assert info.value.diagnostic.code == "SPH005" and info.value.diagnostic.span.column == 15
+    assert info.value.finding.code == "SPH005" and info.value.finding.span.column == 15
 
 
 def test_spheres_nested_a_thousand_deep_are_flat_in_the_ast() -> None:

@@ -2,7 +2,8 @@
 
 ``CODES`` lists every built-in code in a fixed order with its default
 severity, summary and documentation (the docstring of its check function in
-the family modules). ``sphere explain CODE`` prints that documentation.
+the family modules). ``sphere explain CODE`` prints that documentation, and
+the pipeline stamps every finding with its code's default severity from here.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ BUILTIN_CODES = frozenset(CODES)
 
 
 def run_checks(model: Model, ctx: Context) -> Iterator[Finding]:
-    """Every built-in finding about ``model`` (facts from resolution included)."""
+    """What every built-in check finds in ``model`` (the codes found by other
+    stages, loading and rules, are not among them)."""
     for info in CODES.values():
         if info.check is not None:
             yield from info.check(model, ctx)

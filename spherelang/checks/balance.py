@@ -4,12 +4,13 @@ plus units and value domains."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..diagnostics import Finding, Severity
-from ..model import Model, Responsibility
+from ..model import LinkStatus, Model, Resource, Responsibility
 from .nesting import exceeds, num
-from .registry import Context, code, facts
+from .registry import Context, code
+from .states import Invalid, failed_requirements, states
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -196,7 +197,19 @@ def mandate_without_means(model: Model, ctx: Context) -> Iterable[Finding]:
     ## How to fix
     Hold the means in the sphere: `resource treasury = 1e8 KZT from Nation.treasury`.
     """
-    return facts(model, "BAL007")
+    for failed in failed_requirements(model, LinkStatus.ANCESTOR_ONLY):
+        link, name, path = failed.requirement.problem, failed.requirement.name, failed.sphere.path
+        assert link is not None and link.sphere is not None
+        holder = model.spheres[link.sphere]
+        held = holder.member(name)
+        assert held is not None
+        if held.kind == "power":
+            hint = f"grant it here: declare 'power {name}' in '{path}'"
+        else:
+            hint = f"hold the means here: 'resource {name} = AMOUNT from {holder.name}.{name}'"
+        yield Finding("BAL007", f"responsibility '{failed.duty.name}' requires {held.kind} '{name}', which only "
+                      f"the enclosing sphere '{holder.path}' holds", failed.duty.span, path,
+                      related=(held.span,), subject=failed.duty.name, hint=hint)
 
 
 @code("UNIT001", "unit-mismatch", E, "units differ", "balance")
@@ -216,7 +229,20 @@ def unit_mismatch(model: Model, ctx: Context) -> Iterable[Finding]:
     ## How to fix
     Write the amount in the resource's unit.
     """
-    return facts(model, "UNIT001")
+    for found in states(model).units:
+        target, req = found.target, found.requirement
+        if req is None:
+            own = found.holder
+            assert isinstance(own, Resource)
+            yield Finding("UNIT001", f"resource '{own.name}' is {_counted(own.unit)}, but its source "
+                          f"'{found.target_path}' is {_counted(target.unit)}", own.span,
+                          found.sphere.path, related=(target.span,), subject=own.name,
+                          hint="allocations are counted in the unit of their source; use the same unit")
+        else:
+            yield Finding("UNIT001", f"responsibility '{found.holder.name}' asks for {req.amount_text}"
+                          f"{_u(req.unit)} of '{req.name}', which is {_counted(target.unit)}", found.holder.span,
+                          found.sphere.path, related=(target.span,), subject=found.holder.name,
+                          hint=f"write the amount in the resource's unit ({target.unit or 'no unit'})")
 
 
 @code("VAL001", "value-out-of-domain", E, "a value out of its domain", "balance")
@@ -228,6 +254,10 @@ def value_out_of_domain(model: Model, ctx: Context) -> Iterable[Finding]:
     The invalid value is left out of every figure and every sum: a resource
     with an invalid amount gets no NEST003 or BAL005.
 
+    ## Why it matters
+    A score outside its scale or a negative budget is a typing error or a
+    misread source; figures computed from it would look precise and be wrong.
+
     ## Example
         indicator cpi = 190 of 180          // a rank beyond N
         channel media strength 1.5          // strength runs from 0 to 1
@@ -235,7 +265,10 @@ def value_out_of_domain(model: Model, ctx: Context) -> Iterable[Finding]:
     ## How to fix
     Correct the value against its source.
     """
-    return facts(model, "VAL001")
+    for item in states(model).invalid:
+        message, hint = _INVALID_WORDS[item.what](item)
+        subject = item.owner if item.what == "requirement" else item.name
+        yield Finding("VAL001", message, item.value.span, item.sphere.path, subject=subject, hint=hint)
 
 
 def _duties(model: Model) -> Iterable[tuple[str, Responsibility]]:
@@ -248,4 +281,22 @@ def _duties(model: Model) -> Iterable[tuple[str, Responsibility]]:
 
 def _u(unit: str | None) -> str:
     return f" {unit}" if unit else ""
+
+
+def _counted(unit: str | None) -> str:
+    return f"counted in {unit}" if unit else "counted without a unit"
+
+
+_AMOUNTS_HINT = "amounts are zero or more"
+_INVALID_WORDS: dict[str, Callable[[Invalid], tuple[str, str]]] = {
+    "resource": lambda i: (f"the amount {i.value.text} of resource '{i.name}' is {i.value.reason}", _AMOUNTS_HINT),
+    "requirement": lambda i: (f"the amount {i.value.text} of '{i.name}' required by '{i.owner}' is "
+                              f"{i.value.reason}", _AMOUNTS_HINT),
+    "indicator": lambda i: (f"indicator '{i.name}': {i.value.reason}",
+                            "an invalid indicator is left out of the sphere's capacity"),
+    "channel": lambda i: (f"channel '{i.name}' has strength {i.value.text}, {i.value.reason}",
+                          "a strength runs from 0 (no feedback) to 1; an invalid one is left out of elasticity"),
+    "capacity": lambda i: (f"capacity {i.value.text} is {i.value.reason}",
+                           "capacity runs from 0 to 1; an invalid one is left out of every figure"),
+}
 

@@ -53,7 +53,7 @@ def beyond_corridor(model: Model, ctx: Context) -> Iterable[Finding]:
         if cap is None or ceiling is None:
             continue
         if cap - ceiling > ctx.corridor_tolerance + ctx.epsilon:
-            bound = next((a for a in model.ancestors(sphere) if a.capacity == ceiling), None)
+            bound = model.spheres[sphere.bound_by] if sphere.bound_by is not None else None
             shown, limit = fmt_pair(cap, ceiling)
             yield Finding(
                 "COR001",

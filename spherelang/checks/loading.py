@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from ..diagnostics import Finding, Severity
-from ..model import Model
-from .registry import Context, code
+from ..diagnostics import Severity
+from .registry import found_by
 
 E = Severity.ERROR
 
 
-def _found_while_loading(model: Model, ctx: Context) -> Iterable[Finding]:
-    return ()  # reported by the loader, before there is a model
-
-
-@code("SPH001", "syntax-error", E, "syntax error", "loading")
-def syntax_error(model: Model, ctx: Context) -> Iterable[Finding]:
+@found_by("the parser", "SPH001", "syntax-error", E, "syntax error", "loading")
+def syntax_error() -> None:
     """The file does not follow the grammar of the sphere language.
 
     ## What it means
@@ -35,11 +28,10 @@ def syntax_error(model: Model, ctx: Context) -> Iterable[Finding]:
     ## How to fix
         sphere Customs : operational { }
     """
-    return _found_while_loading(model, ctx)
 
 
-@code("SPH002", "import-not-found", E, "an import names no file", "loading")
-def import_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
+@found_by("the loader", "SPH002", "import-not-found", E, "an import names no file", "loading")
+def import_not_found() -> None:
     """An `import` names a file that does not exist, or a glob matches none.
 
     ## What it means
@@ -57,11 +49,10 @@ def import_not_found(model: Model, ctx: Context) -> Iterable[Finding]:
     ## How to fix
     Correct the path, or use a glob such as `"agencies/*.sphere"`.
     """
-    return _found_while_loading(model, ctx)
 
 
-@code("SPH003", "import-cycle", E, "import cycle", "loading")
-def import_cycle(model: Model, ctx: Context) -> Iterable[Finding]:
+@found_by("the loader", "SPH003", "import-cycle", E, "import cycle", "loading")
+def import_cycle() -> None:
     """Files import each other in a cycle; reported at the import that closes it.
 
     ## Why it matters
@@ -79,11 +70,10 @@ def import_cycle(model: Model, ctx: Context) -> Iterable[Finding]:
     Let inner files import outer ones only; a model file may import all the
     body files (a glob) to assemble the whole.
     """
-    return _found_while_loading(model, ctx)
 
 
-@code("SPH004", "import-outside-root", E, "an import resolves outside the project root", "loading")
-def import_outside_root(model: Model, ctx: Context) -> Iterable[Finding]:
+@found_by("the loader", "SPH004", "import-outside-root", E, "an import resolves outside the project root", "loading")
+def import_outside_root() -> None:
     """An import resolves (after following symlinks) outside the project root.
 
     ## What it means
@@ -103,11 +93,10 @@ def import_outside_root(model: Model, ctx: Context) -> Iterable[Finding]:
     Move the file into the project, or put `sphere.toml` in a directory that
     encloses both.
     """
-    return _found_while_loading(model, ctx)
 
 
-@code("SPH005", "bad-encoding", E, "a file is not valid UTF-8 or holds a NUL byte", "loading")
-def bad_encoding(model: Model, ctx: Context) -> Iterable[Finding]:
+@found_by("the parser", "SPH005", "bad-encoding", E, "a file is not valid UTF-8 or holds a NUL byte", "loading")
+def bad_encoding() -> None:
     """A file is not valid UTF-8 text: a bad byte sequence, a NUL byte, or a
     byte order mark anywhere but at the start. Reported at the first bad spot.
 
@@ -115,22 +104,27 @@ def bad_encoding(model: Model, ctx: Context) -> Iterable[Finding]:
     Names such as `Минфин` must mean the same on every machine; guessing an
     encoding would make a model's meaning depend on where it is read.
 
+    ## Example
+        sphere Минфин : administrative { }     // saved as Windows-1251: SPH005
+
     ## How to fix
     Save the file as UTF-8 (a leading BOM is allowed; CRLF and LF both work).
     """
-    return _found_while_loading(model, ctx)
 
 
-@code("SPH006", "limit-exceeded", E, "a file or an import chain exceeds a size limit", "loading")
-def limit_exceeded(model: Model, ctx: Context) -> Iterable[Finding]:
-    """A file is larger than the size limit (64 MiB by default), or imports nest
-    deeper than the import-depth limit (256 files).
+@found_by("the loader", "SPH006", "limit-exceeded", E, "a file or an import chain exceeds a size limit", "loading")
+def limit_exceeded() -> None:
+    """A file is larger than the size limit (64 MiB by default), imports nest
+    deeper than the import-depth limit (256 files), or a model reads more
+    files than the file limit (100,000).
 
     ## Why it matters
     The limits keep a linter that runs on untrusted input fast and bounded in
     memory; the file is not read.
 
+    ## Example
+        import "generated/all-regions.sphere"    // a 200 MB export: SPH006
+
     ## How to fix
     Split the model into files joined with `within`.
     """
-    return _found_while_loading(model, ctx)

@@ -6,8 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from ..diagnostics import Finding, Severity, Span
-from ..model import Model
-from .registry import Context, code, facts
+from ..model import LinkStatus, Model
+from .registry import Context, code
+from .states import FailedLink, failed_links
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -64,7 +65,16 @@ def power_not_granted(model: Model, ctx: Context) -> Iterable[Finding]:
     ## How to fix
     Declare the power in an enclosing sphere, or take it `from` one.
     """
-    return facts(model, "NEST002")
+    for failed in failed_links(model, LinkStatus.NOT_ANCESTOR, LinkStatus.MISSING):
+        if failed.member.kind != "power":
+            continue
+        name, path = failed.member.name, failed.sphere.path
+        if failed.link.status is LinkStatus.NOT_ANCESTOR:
+            yield _not_enclosing(model, failed, "NEST002", "granted")
+        else:
+            yield Finding("NEST002", f"power '{name}' is not granted by any enclosing sphere", failed.member.span,
+                          path, subject=name, hint=f"declare power '{name}' in an enclosing sphere, or add "
+                          "'from Sphere.power' naming one")
 
 
 @code("NEST003", "over-allocated", E, "allocations from a resource exceed its amount", "nesting")
@@ -119,7 +129,9 @@ def allocation_not_from_ancestor(model: Model, ctx: Context) -> Iterable[Finding
     ## How to fix
     Allocate from an enclosing sphere's resource.
     """
-    return facts(model, "NEST004")
+    for failed in failed_links(model, LinkStatus.NOT_ANCESTOR):
+        if failed.member.kind == "resource":
+            yield _not_enclosing(model, failed, "NEST004", "allocated")
 
 
 @code("NEST005", "resource-without-source", W, "a resource in a non-root sphere has no source", "nesting")
@@ -139,7 +151,23 @@ def resource_without_source(model: Model, ctx: Context) -> Iterable[Finding]:
     ## How to fix
     Allocate it `from` an enclosing sphere's resource, or declare it there.
     """
-    return facts(model, "NEST005")
+    for failed in failed_links(model, LinkStatus.MISSING):
+        if failed.member.kind == "resource":
+            name = failed.member.name
+            yield Finding("NEST005", f"resource '{name}' has no source in its enclosing spheres", failed.member.span,
+                          failed.sphere.path, subject=name, hint=f"allocate it 'from' an enclosing sphere's "
+                          f"resource, or declare a resource '{name}' in an enclosing sphere")
+
+
+def _not_enclosing(model: Model, failed: FailedLink, code: str, verb: str) -> Finding:
+    """A ``from`` naming a sphere that does not enclose the member's own."""
+    member, path = failed.member, failed.sphere.path
+    assert failed.link.sphere is not None
+    where = model.spheres[failed.link.sphere].path
+    enclosing = " or ".join(f"'{a.path}'" for a in list(model.ancestors(failed.sphere))[:3]) or "none exists here"
+    return Finding(code, f"{member.kind} '{member.name}' is {verb} from '{where}', which does not enclose '{path}'",
+                   member.span, path, subject=member.name,
+                   hint=f"take the {member.kind} from an enclosing sphere: {enclosing}")
 
 
 def exceeds(total: float, limit: float, ctx: Context) -> bool:

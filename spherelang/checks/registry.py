@@ -2,9 +2,13 @@
 
 A check is a function ``(model, ctx) -> Iterable[Finding]`` decorated with
 :func:`code`; its docstring is the user documentation printed by
-``sphere explain``. Codes found earlier in the pipeline (by the parser, the
-loader or the resolver) are registered the same way; their function passes on
-what that stage recorded, or is documentation only.
+``sphere explain``. It yields findings without a severity: the pipeline
+stamps each with the code's default from this table, then the
+configuration's override.
+
+Some codes are found where there is no model yet (the parser and the loader)
+or while user rules run; they are registered with :func:`found_by`, whose
+decorated function holds only the documentation.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ..config import DEFAULT_CORRIDOR_TOLERANCE, DEFAULT_ELASTICITY_THRESHOLD
 from ..diagnostics import Finding, Severity
 
 if TYPE_CHECKING:
@@ -25,17 +30,22 @@ if TYPE_CHECKING:
 class Context:
     """Thresholds a check may read (LANGUAGE.md §4 and §5)."""
 
-    corridor_tolerance: float = 0.05
-    elasticity_threshold: float = 0.3
+    corridor_tolerance: float = DEFAULT_CORRIDOR_TOLERANCE
+    elasticity_threshold: float = DEFAULT_ELASTICITY_THRESHOLD
     epsilon: float = 1e-9
 
 
 CheckFn = Callable[["Model", Context], Iterable[Finding]]
+DocFn = Callable[[], None]
 
 
 @attrs.frozen(slots=True)
 class CodeInfo:
-    """One diagnostic code: its name, default severity, summary and documentation."""
+    """One diagnostic code: its name, default severity, summary and documentation.
+
+    ``check`` is the function that finds it over a resolved model; ``None``
+    for a code found by another stage (``found_by`` says which).
+    """
 
     code: str
     name: str
@@ -45,28 +55,39 @@ class CodeInfo:
     doc: str
     check: CheckFn | None = attrs.field(default=None, eq=False, repr=False)
     origin: str = "built-in"
+    found_by: str | None = None
 
 
 _REGISTERED: dict[str, CodeInfo] = {}
 
 
-def code(code: str, name: str, severity: Severity, summary: str, family: str,
-         ) -> Callable[[CheckFn], CheckFn]:
+def _register(info: CodeInfo) -> None:
+    if info.code in _REGISTERED:
+        raise RuntimeError(f"code {info.code} registered twice")  # a programming error, caught by tests
+    _REGISTERED[info.code] = info
+
+
+def code(code: str, name: str, severity: Severity, summary: str, family: str) -> Callable[[CheckFn], CheckFn]:
     """Register the decorated function as the check (and documentation) of ``code``."""
 
     def register(fn: CheckFn) -> CheckFn:
-        if code in _REGISTERED:
-            raise RuntimeError(f"code {code} registered twice")  # a programming error, caught by tests
-        _REGISTERED[code] = CodeInfo(code, name, severity, summary, family,
-                                     inspect.cleandoc(fn.__doc__ or ""), fn)
+        _register(CodeInfo(code, name, severity, summary, family, inspect.cleandoc(fn.__doc__ or ""), fn))
         return fn
 
     return register
 
 
-def facts(model: Model, wanted: str) -> Iterable[Finding]:
-    """What an earlier stage recorded for ``wanted``."""
-    return (f for f in model.facts if f.code == wanted)
+def found_by(stage: str, code: str, name: str, severity: Severity, summary: str,
+             family: str) -> Callable[[DocFn], DocFn]:
+    """Register ``code``, found by ``stage`` (the parser, the loader, the rule
+    engine, the suppression pass); the decorated function is its documentation."""
+
+    def register(fn: DocFn) -> DocFn:
+        _register(CodeInfo(code, name, severity, summary, family, inspect.cleandoc(fn.__doc__ or ""),
+                           found_by=stage))
+        return fn
+
+    return register
 
 
 def registered() -> dict[str, CodeInfo]:

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from ..diagnostics import Finding, Severity
-from ..model import Model
-from .registry import Context, code
+from ..diagnostics import Severity
+from .registry import found_by
 
 E = Severity.ERROR
 
 
-def _run_by_rule_engine(model: Model, ctx: Context) -> Iterable[Finding]:
-    return ()  # the rule engine reports these while it runs the rules
-
-
-@code("RUL001", "rule-error", E, "a rule cannot be evaluated", "rules")
-def rule_error(model: Model, ctx: Context) -> Iterable[Finding]:
+@found_by("the rule engine", "RUL001", "rule-error", E, "a rule cannot be evaluated", "rules")
+def rule_error() -> None:
     """A user rule cannot be evaluated: an unknown name, attribute or function,
     a wrong number of arguments, a type mismatch, a division by zero, or
     ordering, arithmetic or an attribute on `null`. Reported once per rule, at
@@ -32,11 +25,10 @@ def rule_error(model: Model, ctx: Context) -> Iterable[Finding]:
     ## How to fix
     Guard with `and`, which short-circuits: `s.parent == null or s.parent.layer == "political"`.
     """
-    return _run_by_rule_engine(model, ctx)
 
 
-@code("RUL002", "rule-budget", E, "a rule exceeded its evaluation budget", "rules")
-def rule_budget(model: Model, ctx: Context) -> Iterable[Finding]:
+@found_by("the rule engine", "RUL002", "rule-budget", E, "a rule exceeded its evaluation budget", "rules")
+def rule_budget() -> None:
     """A user rule took more evaluation steps than its budget (1,000,000 by
     default, `rule-budget` in the configuration).
 
@@ -44,15 +36,18 @@ def rule_budget(model: Model, ctx: Context) -> Iterable[Finding]:
     The linter must answer quickly on any input; a rule that compares every
     sphere with every other grows with the square of the model.
 
+    ## Example
+        rule PAIR001 "unique titles" { for s in spheres       // RUL002 on a large model
+          require count([t for t in spheres if t.title == s.title]) == 1 }
+
     ## How to fix
     Narrow the rule with `where`, or avoid nested comprehensions over
     model-wide collections.
     """
-    return _run_by_rule_engine(model, ctx)
 
 
-@code("RUL003", "rule-code-taken", E, "a Python rule plugin uses a built-in code", "rules")
-def rule_code_taken(model: Model, ctx: Context) -> Iterable[Finding]:
+@found_by("the rule engine", "RUL003", "rule-code-taken", E, "a Python rule plugin uses a built-in code", "rules")
+def rule_code_taken() -> None:
     """An installed Python rule (a plugin) registers a code that a built-in
     check already uses; the plugin is not run. Reported at the model's entry
     file. (A `rule` written in a model may use any code, built-in ones
@@ -62,7 +57,10 @@ def rule_code_taken(model: Model, ctx: Context) -> Iterable[Finding]:
     Codes are stable identifiers used in `allow`, `--select` and CI baselines;
     a package should not take one that means something else everywhere.
 
+    ## Example
+        @spherelang.rule("BAL001", "my own balance rule")     # RUL003: BAL001 is built in
+        def mine(model): ...
+
     ## How to fix
     Register the rule under a code with your own prefix, e.g. `ORG001`.
     """
-    return _run_by_rule_engine(model, ctx)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from ..diagnostics import Finding, Severity
-from ..model import Model
-from .registry import Context, code
+from ..diagnostics import Severity
+from .registry import found_by
 
 
-@code("SUP001", "unused-suppression", Severity.WARNING, "a suppression comment suppresses nothing", "suppression")
-def unused_suppression(model: Model, ctx: Context) -> Iterable[Finding]:
+@found_by("the suppression pass", "SUP001", "unused-suppression", Severity.WARNING, "a suppression comment suppresses nothing", "suppression")
+def unused_suppression() -> None:
     """A trailing `// sphere: ignore[CODE, ...]` comment names a code that no
     diagnostic on its line carries (or, without codes, its line has none).
 
@@ -27,4 +24,3 @@ def unused_suppression(model: Model, ctx: Context) -> Iterable[Finding]:
     ## How to fix
     Remove the comment, or the codes in it that no longer apply.
     """
-    return ()  # the engine reports these once it has applied every model's suppressions

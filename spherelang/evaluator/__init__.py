@@ -1,7 +1,11 @@
-"""The dynamic part: scenarios and the evaluator's figures (LANGUAGE.md §5)."""
+"""Pure passes over a resolved model: the figures of §5 and scenario overlays.
 
-from .figures import Evaluation, Figures, SphereFigures, evaluate
-from .scenario import apply_scenario, find_scenario, scenario_findings
+Nothing here checks or reports: the pipeline combines these passes with the
+checks (``spherelang.pipeline.evaluate`` compares a scenario with its baseline).
+"""
 
-__all__ = ["Evaluation", "Figures", "SphereFigures", "apply_scenario", "evaluate", "find_scenario",
-           "scenario_findings"]
+from .figures import FIGURES, NO_FIGURES, Figures, SphereFigures, sphere_figures
+from .scenario import apply_scenario, find_scenario, reread
+
+__all__ = ["FIGURES", "NO_FIGURES", "Figures", "SphereFigures", "apply_scenario", "find_scenario", "reread",
+           "sphere_figures"]

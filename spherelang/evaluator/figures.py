@@ -1,13 +1,10 @@
-"""The evaluator's answer: per-sphere figures, before and after a scenario."""
+"""The figures of LANGUAGE.md §5 per sphere, as the evaluator reports them."""
 
 from __future__ import annotations
 
 import attrs
 
-from ..config import DEFAULT_CONFIG, Config
-from ..diagnostics import Diagnostic
 from ..model import Model, Sphere
-from .scenario import apply_scenario
 
 FIGURES = ("capacity", "ceiling", "effective", "headroom", "elasticity")
 
@@ -47,40 +44,11 @@ class SphereFigures:
         raise AttributeError(name)
 
 
-@attrs.frozen(slots=True)
-class Evaluation:
-    """``spheres`` in tree order; with a scenario, ``fixed`` and ``introduced``
-    compare its violations with the baseline's (same code, sphere and subject)."""
-
-    scenario: str | None
-    spheres: tuple[SphereFigures, ...]
-    violations: tuple[Diagnostic, ...]
-    fixed: tuple[Diagnostic, ...] = ()
-    introduced: tuple[Diagnostic, ...] = ()
-
-    def sphere(self, path: str) -> SphereFigures | None:
-        return next((s for s in self.spheres if s.path == path), None)
-
-
-def evaluate(model: Model, scenario: str | None = None, config: Config = DEFAULT_CONFIG) -> Evaluation:
-    """Figures and violations of ``model``, or of ``scenario`` against it."""
-    from ..engine import check_model, sort_and_dedupe
-
-    base_violations = sort_and_dedupe(check_model(model, config))
-    if model.broken:  # a file that does not parse: no figures, only what went wrong
-        return Evaluation(scenario, (), base_violations)
-    if scenario is None:
-        return Evaluation(None, tuple(_row(s) for s in model.spheres), base_violations)
-    changed = apply_scenario(model, scenario)
-    violations = sort_and_dedupe(check_model(changed, config))
-    before = {s.path: Figures.of(s) for s in reversed(model.spheres)}
-    rows = tuple(_row(s, before.get(s.path, NO_FIGURES)) for s in changed.spheres)
-    old_ids = {v.identity for v in base_violations}
-    new_ids = {v.identity for v in violations}
-    fixed = tuple(v for v in base_violations if v.identity not in new_ids)
-    introduced = tuple(v for v in violations if v.identity not in old_ids)
-    return Evaluation(scenario, rows, violations, fixed, introduced)
-
-
-def _row(sphere: Sphere, baseline: Figures | None = None) -> SphereFigures:
-    return SphereFigures(sphere.path, sphere.layer, sphere.depth, Figures.of(sphere), baseline)
+def sphere_figures(model: Model, baseline: Model | None = None) -> tuple[SphereFigures, ...]:
+    """Every sphere's figures in tree order; with ``baseline``, each beside the
+    same sphere's figures there (by path; a sphere the baseline lacks has none)."""
+    if baseline is None:
+        return tuple(SphereFigures(s.path, s.layer, s.depth, Figures.of(s)) for s in model.spheres)
+    before = {s.path: Figures.of(s) for s in reversed(baseline.spheres)}
+    return tuple(SphereFigures(s.path, s.layer, s.depth, Figures.of(s), before.get(s.path, NO_FIGURES))
+                 for s in model.spheres)

@@ -4,7 +4,8 @@
 adds them; a nested ``sphere`` adds or replaces a child, subtree and all);
 ``remove PATH`` removes a sphere with its subtree, ``remove PATH.member`` one
 member. Changes apply in order, so a later change may name a sphere an earlier
-one added. A PATH that does not exist is REF001 at that change.
+one added. A PATH that does not exist changes nothing; the resolver records it
+(REF001 at that change) whether or not the scenario is applied.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from collections.abc import Iterable
 
 import attrs
 
-from ..diagnostics import Finding, Span
+from ..config import DEFAULT_LIMITS, Limits
 from ..errors import SphereUsageError
-from ..loading import LoadedModel
-from ..model import Model
-from ..resolve import resolve
-from ..resolve.suggest import closest
+from ..loading import LoadedModel, load_model
+from ..model import Model, Scenario
+from ..resolve import build_tree, resolve
 from ..syntax import ast
 
 
@@ -40,16 +40,16 @@ class _Node:
 
 
 class _Overlay:
-    def __init__(self, model: Model) -> None:
-        self.model = model
-        self.findings: list[Finding] = []
-        self.top: list[list[_Node]] = [[] for _ in model.files]
+    """The declarations of a model's files as a mutable tree the changes edit."""
+
+    def __init__(self, files: tuple[ast.File, ...]) -> None:
+        self.files = files
+        self.top: list[list[_Node]] = [[] for _ in files]
         self.by_path: dict[str, _Node] = {}
         by_decl: dict[int, _Node] = {}
-        for i, f in enumerate(model.files):
+        for i, f in enumerate(files):
             for decl in f.spheres:
-                node = _Node(decl, i, list(decl.members))
-                by_decl[id(decl)] = node
+                by_decl[id(decl)] = _Node(decl, i, list(decl.members))
             for decl in f.spheres:
                 node = by_decl[id(decl)]
                 if decl.parent is None:
@@ -58,12 +58,13 @@ class _Overlay:
                     parent = by_decl[id(f.spheres[decl.parent])]
                     parent.kids.append(node)
                     node.parent = parent
-        for sphere in model.spheres:
-            node = by_decl[id(sphere.decl)]
-            node.path = sphere.path
-            self.by_path.setdefault(sphere.path, node)
-            if sphere.parent is not None and sphere.decl.parent is None:  # joined with 'within'
-                by_decl[id(model.spheres[sphere.parent].decl)].attached.append(node)
+        tree = build_tree(files)
+        for scope in tree.scopes:
+            node = by_decl[id(scope.decl)]
+            node.path = scope.path
+            self.by_path.setdefault(scope.path, node)
+            if scope.parent is not None and scope.decl.parent is None:  # joined with 'within'
+                by_decl[id(tree.scopes[scope.parent].decl)].attached.append(node)
 
     # ------------------------------------------------------------ changes
 
@@ -74,26 +75,10 @@ class _Overlay:
             else:
                 self.apply_remove(change)
 
-    def unknown(self, path: ast.Path, span: Span, what: str = "sphere") -> None:
-        parts = path.text.split(".")
-        parent = ".".join(parts[:-1])
-        if parent and parent in self.by_path:
-            pool = [k.decl.name.text for k in self.by_path[parent].children() if not k.removed]
-            pool += [m.name.text for m in self.by_path[parent].members if hasattr(m, "name")]
-        else:
-            pool = [p for p in self.by_path if "." not in p]
-        best = closest(parts[-1], pool)
-        suggestion = ".".join(filter(None, [parent if parent in self.by_path else "", best])) if best else None
-        self.findings.append(Finding(
-            "REF001", f"unknown {what} '{path.text}' in the scenario"
-            + (f"; did you mean '{suggestion}'?" if suggestion else ""), span,
-            hint="scenario paths are absolute sphere paths, or PATH.member for 'remove'"))
-
     def apply_in(self, change: ast.ScenarioIn) -> None:
         node = self.by_path.get(change.path.text)
         if node is None:
-            self.unknown(change.path, change.span)
-            return
+            return  # an unknown path changes nothing (REF001, recorded by the resolver)
         for member in change.members:
             self.put_member(node, member)
         for decl in change.spheres:
@@ -144,9 +129,6 @@ class _Overlay:
                 if getattr(getattr(m, "name", None), "text", None) == name:
                     del owner.members[i]
                     return
-            self.unknown(change.path, change.span, "member")
-            return
-        self.unknown(change.path, change.span)
 
     def drop(self, node: _Node) -> None:
         stack = [node]
@@ -159,11 +141,8 @@ class _Overlay:
 
     # ------------------------------------------------------------ rebuilding
 
-    def files(self) -> tuple[ast.File, ...]:
-        out = []
-        for i, f in enumerate(self.model.files):
-            out.append(attrs.evolve(f, spheres=_flatten(self.top[i])))
-        return tuple(out)
+    def overlaid(self) -> tuple[ast.File, ...]:
+        return tuple(attrs.evolve(f, spheres=_flatten(self.top[i])) for i, f in enumerate(self.files))
 
 
 def _same(old: ast.Member, new: ast.Member) -> bool:
@@ -182,36 +161,42 @@ def _flatten(top: Iterable[_Node]) -> tuple[ast.SphereDecl, ...]:
     )
 
 
-def find_scenario(model: Model, name: str) -> ast.ScenarioDecl:
+def find_scenario(model: Model, name: str) -> Scenario:
     for scenario in model.scenarios:
-        if scenario.name.text == name:
+        if scenario.name == name:
             return scenario
-    known = ", ".join(sorted(s.name.text for s in model.scenarios)) or "none"
+    known = ", ".join(sorted(s.name for s in model.scenarios)) or "none"
     raise SphereUsageError(f"unknown scenario '{name}' (the model's scenarios: {known})")
 
 
-def apply_scenario(model: Model, name: str) -> Model:
-    """The model with scenario ``name`` applied, resolved again; its unknown
-    paths are REF001 facts of the returned model. A broken model (a syntax or
-    encoding error) has no scenarios to apply: its loading diagnostics are
-    what there is to report, so it is returned as it is."""
+def apply_scenario(model: Model, name: str, loaded: LoadedModel | None = None, *,
+                   limits: Limits = DEFAULT_LIMITS) -> Model:
+    """The model with scenario ``name`` applied, resolved again.
+
+    The overlay edits the declarations, which the model does not keep: they
+    come from ``loaded`` (the load ``model`` was resolved from) or are read
+    again through the loader and its parse cache. The scenarios' paths stay
+    judged against the baseline (``model.scenarios``). A broken model (a
+    syntax or encoding error) has no scenarios to apply: its loading
+    diagnostics are what there is to report, so it is returned as it is.
+    """
     if model.broken:
         return attrs.evolve(model, scenario=name)
-    scenario = find_scenario(model, name)
-    overlay = _Overlay(model)
-    overlay.apply(scenario)
-    loaded = LoadedModel(model.entry, model.root, overlay.files(), model.loading)
-    result = resolve(loaded)
-    # every scenario's paths are judged against the baseline, with or without this one applied
-    checked = tuple(overlay.findings) + tuple(scenario_findings(model))
-    return attrs.evolve(result, facts=result.facts + checked, scenario=name)
+    find_scenario(model, name)
+    if loaded is None:
+        loaded = reread(model, limits)
+    decl = next(s for f in loaded.files for s in f.scenarios if s.name.text == name)
+    overlay = _Overlay(loaded.files)
+    overlay.apply(decl)
+    changed = LoadedModel(loaded.entry, loaded.root, overlay.overlaid(), loaded.findings)
+    del loaded, overlay
+    return attrs.evolve(resolve(changed), scenarios=model.scenarios, scenario=name)
 
 
-def scenario_findings(model: Model) -> list[Finding]:
-    """REF001 for every unknown path in every scenario, without applying them."""
-    found: list[Finding] = []
-    for scenario in model.scenarios:
-        overlay = _Overlay(model)
-        overlay.apply(scenario)
-        found.extend(overlay.findings)
-    return found
+def reread(model: Model, limits: Limits = DEFAULT_LIMITS) -> LoadedModel:
+    """The declarations of ``model``'s files, read again (through the parse
+    cache); a usage error when the files are no longer what was resolved."""
+    loaded = load_model(model.entry, root=model.root, limits=limits, cache=True)
+    if loaded.broken or tuple(f.path for f in loaded.files) != model.files:
+        raise SphereUsageError(f"the files of '{model.entry}' changed since the model was loaded: load it again")
+    return loaded

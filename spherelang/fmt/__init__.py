@@ -48,6 +48,7 @@ import difflib
 import attrs
 
 from ..errors import SphereError, SphereSyntaxError
+from ..pipeline import syntax_error
 from ..syntax.parser import ParseFailure, parse_bytes, parse_text
 from ..syntax.source import BOM, prepare
 from .equivalence import same_meaning, strip_positions
@@ -79,7 +80,10 @@ def format_text(text: str, path: str = "<string>", *, verify: bool = True) -> st
     :class:`FormatterBug` if the result fails verification (``verify=False``
     skips that check, halving the cost).
     """
-    before = parse_text(text, path)  # raises ParseFailure (a SphereSyntaxError)
+    try:
+        before = parse_text(text, path)
+    except ParseFailure as failure:
+        raise syntax_error(failure) from None
     formatted = layout(tokens(prepare(text)))
     if verify:
         try:
@@ -114,7 +118,10 @@ def format_bytes(data: bytes, path: str, *, verify: bool = True) -> FormatResult
     try:
         original = data.decode("utf-8")
     except UnicodeDecodeError:
-        parse_bytes(data, path)  # raises the SPH005 diagnostic, with its position
+        try:
+            parse_bytes(data, path)  # finds the SPH005, with its position
+        except ParseFailure as failure:
+            raise syntax_error(failure) from None
         raise
     return FormatResult(path, original, format_text(original, path, verify=verify))
 

@@ -46,7 +46,7 @@ def run(paths: Sequence[str], *, check: bool = False, diff: bool = False,
             data = _read_stdin(stdin) if path == STDIN else _read(path)
             result = format_bytes(data, name)
         except SphereSyntaxError as exc:
-            for d in getattr(exc, "diagnostics", None) or (exc.diagnostic,):
+            for d in exc.diagnostics:
                 stderr.write(f"{d.span.file}:{d.span.line}:{d.span.column}: {d.code} {d.message}\n")
             status = max(status, 1)
             failed += 1

@@ -1,5 +1,9 @@
-"""Files to a set of parsed files: imports, globs, cycles and the project root."""
+"""Files to a set of parsed files: imports, globs, cycles, the project root and
+the parse cache. What goes wrong is recorded as findings (SPH002-SPH006, and
+the parser's SPH001/SPH005), stamped later like every other."""
 
-from .loader import DEFAULT_LIMITS, LoadedModel, Limits, find_project_root, load_model
+from .cache import ParseCache, SignedStore, file_digest
+from .loader import DEFAULT_LIMITS, PROJECT_MARKERS, LoadedModel, Limits, Loader, find_project_root, load_model
 
-__all__ = ["DEFAULT_LIMITS", "LoadedModel", "Limits", "find_project_root", "load_model"]
+__all__ = ["DEFAULT_LIMITS", "PROJECT_MARKERS", "LoadedModel", "Limits", "Loader", "ParseCache", "SignedStore",
+           "file_digest", "find_project_root", "load_model"]

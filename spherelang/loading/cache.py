@@ -27,7 +27,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .. import __version__
+from ..version import __version__
 from ..syntax import ast
 
 DIRNAME = ".sphere_cache"

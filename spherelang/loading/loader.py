@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..config import DEFAULT_LIMITS, Limits
-from ..diagnostics import Diagnostic, Severity, Span
+from ..diagnostics import Finding, Span
 from ..syntax import ParseFailure, ast
 from ..syntax.parser import parse_bytes_source
 from .cache import ParseCache, file_digest
@@ -43,12 +43,12 @@ class LoadedModel:
     entry: str
     root: str
     files: tuple[ast.File, ...]
-    diagnostics: tuple[Diagnostic, ...]
+    findings: tuple[Finding, ...]
 
     @property
     def broken(self) -> bool:
         """A syntax or encoding error: the model gets no diagnostics but these."""
-        return any(d.code in ("SPH001", "SPH005") for d in self.diagnostics)
+        return any(d.code in ("SPH001", "SPH005") for d in self.findings)
 
 
 def find_project_root(entry: str) -> str:
@@ -65,8 +65,8 @@ def find_project_root(entry: str) -> str:
         here = parent
 
 
-def _error(code: str, message: str, span: Span, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, message, span, hint=hint)
+def _error(code: str, message: str, span: Span, hint: str | None = None) -> Finding:
+    return Finding(code, message, span, hint=hint)
 
 
 def _inside(path: str, root: str) -> bool:
@@ -76,7 +76,14 @@ def _inside(path: str, root: str) -> bool:
         return False
 
 
-class _Loader:
+class Loader:
+    """The walk over one model's imports (see the module docstring).
+
+    :meth:`parse_data` is the one step a subclass may replace: the result
+    cache's discovery walk looks each file's import statements up instead of
+    parsing it, and must otherwise walk exactly as a load does.
+    """
+
     def __init__(self, entry: str, root: str, limits: Limits, cache: ParseCache | None = None,
                  jobs: int = 1, digests: dict[str, str] | None = None) -> None:
         self.cache = cache
@@ -86,7 +93,7 @@ class _Loader:
         self.real_root = os.path.realpath(root)
         self.limits = limits
         self.files: list[ast.File] = []
-        self.diagnostics: list[Diagnostic] = []
+        self.findings: list[Finding] = []
         self.state: dict[str, str] = {}  # real path -> "active" | "done"
         self.prefetch: Prefetcher | None = None
         if jobs > 1:
@@ -103,15 +110,15 @@ class _Loader:
         try:
             st = os.stat(path)
         except OSError as exc:
-            self.diagnostics.append(_error("SPH002", f"cannot read {_show(path)}: {exc.strerror or exc}", where))
+            self.findings.append(_error("SPH002", f"cannot read {_show(path)}: {exc.strerror or exc}", where))
             return None
         if not stat.S_ISREG(st.st_mode):
             what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-            self.diagnostics.append(_error("SPH002", f"{_show(path)} is {what}", where,
+            self.findings.append(_error("SPH002", f"{_show(path)} is {what}", where,
                                            "import names .sphere files (a glob like 'dir/*.sphere' takes many)"))
             return None
         if st.st_size > self.limits.max_file_bytes:
-            self.diagnostics.append(_error(
+            self.findings.append(_error(
                 "SPH006", f"{_show(path)} is {st.st_size:,} bytes, over the limit of "
                 f"{self.limits.max_file_bytes:,}", where, "split the model into files joined with 'within'"))
             return None
@@ -119,7 +126,7 @@ class _Loader:
             with open(path, "rb") as fh:
                 data = fh.read(self.limits.max_file_bytes + 1)
         except OSError as exc:
-            self.diagnostics.append(_error("SPH002", f"cannot read {_show(path)}: {exc.strerror or exc}", where))
+            self.findings.append(_error("SPH002", f"cannot read {_show(path)}: {exc.strerror or exc}", where))
             return None
         digest = None
         if self.cache or self.digests is not None or self.wants_digest:
@@ -133,8 +140,7 @@ class _Loader:
 
     def parse_data(self, data: bytes, path: str, digest: str | None) -> ast.File | None:
         """The file's AST from its bytes (through the parse cache, keyed on
-        ``digest``), or ``None`` with its diagnostics recorded. The result
-        cache's walk overrides it."""
+        ``digest``), or ``None`` with its findings recorded."""
         key = self.cache.key_for(digest) if self.cache and digest is not None else ""
         if self.cache:
             cached = self.cache.get(key)
@@ -143,7 +149,7 @@ class _Loader:
         try:
             parsed, fast = self.parse_bytes(data, path)
         except ParseFailure as failure:
-            self.diagnostics.extend(failure.diagnostics)
+            self.findings.extend(failure.findings)
             return None
         if self.cache and not fast:
             self.cache.put(key, parsed)
@@ -161,11 +167,11 @@ class _Loader:
         """The absolute paths an import names, or diagnostics for why none."""
         text = stmt.target
         if "\x00" in text or not text.strip():
-            self.diagnostics.append(_error("SPH002", "the import names no file", stmt.span,
+            self.findings.append(_error("SPH002", "the import names no file", stmt.span,
                                            "write a path relative to this file"))
             return
         if "\\" in text:
-            self.diagnostics.append(_error("SPH002", f"import path {text!r} uses a backslash", stmt.span,
+            self.findings.append(_error("SPH002", f"import path {text!r} uses a backslash", stmt.span,
                                            "separate directories with '/'"))
             return
         base = os.path.dirname(importer)
@@ -177,19 +183,19 @@ class _Loader:
             try:
                 matches = safe_glob(pattern.replace(os.sep, "/"), self.limits.max_files)
             except BadGlob as exc:
-                self.diagnostics.append(_error("SPH002", f"the glob {text!r} is not a valid pattern ({exc})",
+                self.findings.append(_error("SPH002", f"the glob {text!r} is not a valid pattern ({exc})",
                                                stmt.span, "'*' matches a name, '**' any directories, "
                                                "'[abc]' one of the characters"))
                 return
             if not matches:
-                self.diagnostics.append(_error("SPH002", f"the glob {text!r} matches no file", stmt.span,
+                self.findings.append(_error("SPH002", f"the glob {text!r} matches no file", stmt.span,
                                                "check the pattern; it is relative to this file"))
             yield from (os.path.abspath(m) for m in matches)
             return
         if self.refuse_outside(pattern, text, stmt.span):
             return  # before looking: whether it exists outside is none of the model's business
         if not os.path.lexists(pattern):
-            self.diagnostics.append(_error("SPH002", f"no file {text!r}", stmt.span,
+            self.findings.append(_error("SPH002", f"no file {text!r}", stmt.span,
                                            f"the path is relative to {_show(base) or 'this file'}"))
             return
         yield pattern
@@ -197,7 +203,7 @@ class _Loader:
     def refuse_outside(self, target: str, text: str, span: Span) -> bool:
         if _inside(os.path.realpath(target), self.real_root):
             return False
-        self.diagnostics.append(_error(
+        self.findings.append(_error(
             "SPH004", f"the import {text!r} resolves outside the project root", span,
             f"the project root is {_show(self.root) or '.'} (the nearest directory with sphere.toml or "
             "pyproject.toml); move the file inside it or add a marker higher up"))
@@ -208,10 +214,10 @@ class _Loader:
     def run(self) -> LoadedModel:
         if not _inside(os.path.realpath(self.entry), self.real_root):
             # a symlinked entry (met in a directory scan, say) leading out of the project
-            self.diagnostics.append(_error(
+            self.findings.append(_error(
                 "SPH004", f"{_show(self.entry)} resolves outside the project root", Span(self.entry, 1, 1, 1, 1),
                 "check the file where it really lives, or remove the link"))
-            return LoadedModel(self.entry, self.root, (), tuple(self.diagnostics))
+            return LoadedModel(self.entry, self.root, (), tuple(self.findings))
         try:
             first = self.read(self.entry, None)
             if first is not None:
@@ -219,7 +225,7 @@ class _Loader:
         finally:
             if self.prefetch is not None:
                 self.prefetch.close()
-        return LoadedModel(self.entry, self.root, tuple(self.files), tuple(self.diagnostics))
+        return LoadedModel(self.entry, self.root, tuple(self.files), tuple(self.findings))
 
     def walk(self, first: ast.File) -> None:
         self.state[os.path.realpath(first.path)] = "active"
@@ -238,16 +244,16 @@ class _Loader:
             if status == "done":
                 continue
             if status == "active":
-                self.diagnostics.append(_error(
+                self.findings.append(_error(
                     "SPH003", f"import cycle: {_show(target)} is already being imported", stmt.span,
                     "break the cycle: move what both files need into a third file"))
                 continue
             if len(stack) >= self.limits.max_import_depth:
-                self.diagnostics.append(_error(
+                self.findings.append(_error(
                     "SPH006", f"imports nest deeper than {self.limits.max_import_depth} files", stmt.span))
                 continue
             if len(self.state) >= self.limits.max_files:
-                self.diagnostics.append(_error("SPH006", f"the model holds more than {self.limits.max_files} files",
+                self.findings.append(_error("SPH006", f"the model holds more than {self.limits.max_files} files",
                                                stmt.span))
                 continue
             self.state[real] = "active"
@@ -267,26 +273,26 @@ class _Loader:
         self.prefetch.expect(found[0] for _, found in events if found is not None)
         return self._replay(events)
 
-    def _import_events(self, file: ast.File) -> list[tuple[list[Diagnostic], tuple[str, ast.ImportStmt] | None]]:
+    def _import_events(self, file: ast.File) -> list[tuple[list[Finding], tuple[str, ast.ImportStmt] | None]]:
         """All of :meth:`_import_targets` at once (the prefetch needs the
         targets now), each target with the diagnostics made before it, so that
         :meth:`_replay` reports them exactly when the lazy walk would."""
-        events: list[tuple[list[Diagnostic], tuple[str, ast.ImportStmt] | None]] = []
-        outer = self.diagnostics
-        self.diagnostics = []
+        events: list[tuple[list[Finding], tuple[str, ast.ImportStmt] | None]] = []
+        outer = self.findings
+        self.findings = []
         try:
             for found in self._import_targets(file):
-                events.append((self.diagnostics, found))
-                self.diagnostics = []
-            events.append((self.diagnostics, None))
+                events.append((self.findings, found))
+                self.findings = []
+            events.append((self.findings, None))
         finally:
-            self.diagnostics = outer
+            self.findings = outer
         return events
 
-    def _replay(self, events: list[tuple[list[Diagnostic], tuple[str, ast.ImportStmt] | None]]
+    def _replay(self, events: list[tuple[list[Finding], tuple[str, ast.ImportStmt] | None]]
                 ) -> Iterator[tuple[str, ast.ImportStmt]]:
         for made, found in events:
-            self.diagnostics.extend(made)
+            self.findings.extend(made)
             if found is not None:
                 yield found
 
@@ -325,4 +331,4 @@ def load_model(entry: str, *, root: str | None = None, limits: Limits = DEFAULT_
     """
     root = os.path.abspath(root) if root else find_project_root(entry)
     marked = any(os.path.isfile(os.path.join(root, m)) for m in PROJECT_MARKERS)
-    return _Loader(entry, root, limits, ParseCache(root) if cache and marked else None, jobs, digests).run()
+    return Loader(entry, root, limits, ParseCache(root) if cache and marked else None, jobs, digests).run()

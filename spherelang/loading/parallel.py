@@ -65,7 +65,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import attrs
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Finding
 from ..syntax import ParseFailure, ast
 from ..syntax.parser import parse_bytes_source
 
@@ -169,7 +169,7 @@ def _attempt(slot: int, path: str, real: str, flags: mmap.mmap, folder: str, max
             outcome: object = parse_bytes_source(data, path)
             status = _OK
         except ParseFailure as failure:
-            outcome, status = failure.diagnostics, _FAILED
+            outcome, status = failure.findings, _FAILED
         out = os.open(os.path.join(folder, str(slot)), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(out, "wb") as fh:
             pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -494,4 +494,4 @@ def _well_formed(status: int, value: object) -> bool:
     if status == _OK:
         return isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], ast.File) \
             and isinstance(value[1], bool)
-    return isinstance(value, tuple) and bool(value) and all(isinstance(d, Diagnostic) for d in value)
+    return isinstance(value, tuple) and bool(value) and all(isinstance(d, Finding) for d in value)

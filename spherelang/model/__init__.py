@@ -1,16 +1,21 @@
 """The resolved model: attrs frozen classes linked by sphere index.
 
 A :class:`Model` is what the resolver makes of a loaded set of files. Every
-reference is already resolved (or marked as failing, with why) and every
-figure of the dynamic model (capacity, ceiling, effective, headroom,
-elasticity) is computed, so checks, user rules and reports only read.
+reference is already resolved (or marked as failing, with why), every value
+validated (or marked invalid, with why) and every figure of the dynamic model
+(capacity, ceiling, effective, headroom, elasticity) computed, so checks, user
+rules and reports only read. The model holds no syntax-tree objects.
 """
 
+from .declarations import DetachedSphere, Duplicate, Rule, Scenario, ScenarioChange, SourceFile, Suppression
+from .figures import Corridor, corridor_figures
 from .model import (
     Channel,
     Indicator,
+    InvalidValue,
     Link,
     LinkStatus,
+    Member,
     Model,
     Power,
     Requirement,
@@ -21,13 +26,24 @@ from .model import (
 
 __all__ = [
     "Channel",
+    "Corridor",
+    "DetachedSphere",
+    "Duplicate",
     "Indicator",
+    "InvalidValue",
     "Link",
     "LinkStatus",
+    "Member",
     "Model",
     "Power",
     "Requirement",
     "Resource",
     "Responsibility",
+    "Rule",
+    "Scenario",
+    "ScenarioChange",
+    "SourceFile",
     "Sphere",
+    "Suppression",
+    "corridor_figures",
 ]

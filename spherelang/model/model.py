@@ -1,4 +1,10 @@
-"""Resolved model classes (see the package docstring)."""
+"""The spheres of a resolved model, their members, and how references resolved.
+
+A reference (a ``from``, an implicit grant, a ``requires`` name) keeps its
+state as a :class:`Link`; an invalid value keeps its reason as an
+:class:`InvalidValue`. The checks read those states and word the diagnostics;
+nothing here is a message.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,9 @@ from typing import Union
 
 import attrs
 
-from ..diagnostics import Diagnostic, Finding, Span
-from ..syntax import ast
+from ..diagnostics import Finding, Span
+from .declarations import DetachedSphere, Duplicate, Rule, Scenario, SourceFile
+
 
 class LinkStatus(enum.Enum):
     """How a reference (``from``, an implicit grant, a ``requires`` name) resolved."""
@@ -24,21 +31,40 @@ class LinkStatus(enum.Enum):
 
 @attrs.frozen
 class Link:
-    """Where a reference points: ``sphere`` (an index into ``Model.spheres``) and
-    ``name`` of the target member when ``status`` is OK."""
+    """Where a reference points: ``sphere`` (an index into ``Model.spheres``)
+    and ``name`` of the target member.
+
+    ``written`` is the ``from`` path as written (``None`` for an implicit
+    grant or a ``requires`` name). When ``status`` is UNKNOWN, ``found_kind``
+    says what was missing: ``"sphere"`` (no sphere at the path; ``sphere`` is
+    then ``None``) or ``"member"`` (the sphere exists but holds no such
+    member). When it is WRONG_KIND, ``found_kind`` is the kind found instead.
+    """
 
     status: LinkStatus
     explicit: bool
     sphere: int | None = None
     name: str | None = None
     written: str | None = None
-    hint: str | None = None
-    suggestion: str | None = None
     found_kind: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.status is LinkStatus.OK
+
+
+@attrs.frozen
+class InvalidValue:
+    """A value out of its domain (VAL001), left out of every figure and sum.
+
+    ``reason`` says what is wrong in words (``"negative"``, ``"outside
+    0..1"``, ``"rank 190 is outside 1..180"``), ``text`` is the value as
+    written and ``span`` the statement that holds it.
+    """
+
+    reason: str
+    text: str
+    span: Span
 
 
 @attrs.frozen
@@ -61,12 +87,13 @@ class Requirement:
     """
 
     name: str
-    amount: float | None        # None when absent or invalid (negative)
+    amount: float | None        # None when absent or invalid
+    amount_text: str | None     # the amount as written; None when absent
     unit: str | None
-    amount_valid: bool
     target_kind: str | None     # "power" / "resource" when resolved
     sphere: int                 # the responsibility's sphere
     problem: Link | None        # how the name failed to resolve; None when it resolved in ``sphere``
+    invalid: InvalidValue | None  # the amount is out of its domain (VAL001)
     span: Span
 
     @property
@@ -79,7 +106,6 @@ class Requirement:
         if self.problem is not None:
             return self.problem
         return Link(LinkStatus.OK, True, self.sphere, self.name)
-
 
 
 @attrs.frozen
@@ -117,6 +143,7 @@ class Resource:
     allocated: float            # drawn by descendants (explicitly or implicitly), valid units only
     required: float             # asked by this sphere's responsibilities, valid units only
     drawn: bool                 # some descendant draws from it (whatever the unit)
+    invalid: InvalidValue | None
     span: Span
     kind = "resource"
 
@@ -137,6 +164,7 @@ class Indicator:
     lower_is_better: bool
     source: str | None
     normalized: float | None    # None when the value is invalid (VAL001)
+    invalid: InvalidValue | None
     span: Span
     kind = "indicator"
 
@@ -151,6 +179,7 @@ class Channel:
     sphere: int
     strength: float | None      # None when invalid (VAL001)
     description: str | None
+    invalid: InvalidValue | None
     span: Span
     kind = "channel"
 
@@ -161,7 +190,12 @@ Member = Union[Power, Responsibility, Resource, Indicator, Channel]
 @attrs.frozen
 class Sphere:
     """A sphere with its members and figures; ``index`` is its place in
-    ``Model.spheres`` (pre-order), ``parent`` and ``children`` are indices too."""
+    ``Model.spheres`` (pre-order), ``parent`` and ``children`` are indices too.
+
+    The figures are those of LANGUAGE.md §5, computed by
+    :func:`spherelang.model.figures.corridor_figures`; ``bound_by`` is the
+    enclosing sphere whose capacity sets the ceiling (the nearest one on a tie).
+    """
 
     index: int
     name: str
@@ -185,12 +219,11 @@ class Sphere:
     elasticity: float | None
     allows: frozenset[str]
     span: Span
-    #: The declaration: its members too only when the model declares scenarios
-    #: (overlays rebuild from it); otherwise the header alone, so a large
-    #: model's statements are not kept twice.
-    decl: ast.SphereDecl = attrs.field(repr=False, eq=False)
+    bound_by: int | None = attrs.field(default=None, repr=False)
     #: ``channel`` statements in the block, duplicates (REF002) included (ELA001).
     declared_channels: int = attrs.field(default=0, repr=False, eq=False)
+    #: An explicit ``capacity`` out of 0..1 (VAL001).
+    invalid_capacity: InvalidValue | None = attrs.field(default=None, repr=False)
 
     def members(self) -> Iterator[Member]:
         yield from self.powers
@@ -208,28 +241,41 @@ class Sphere:
 
 @attrs.frozen
 class Model:
-    """A whole resolved model: spheres in pre-order (roots in declaration order)."""
+    """A whole resolved model: spheres in pre-order (roots in declaration order),
+    and what the checks need of its declarations."""
 
     entry: str
-    files: tuple[ast.File, ...]
+    root: str
+    #: The model's files in the order they were read (imports first).
+    sources: tuple[SourceFile, ...]
     layers: tuple[str, ...]
     spheres: tuple[Sphere, ...]
-    rules: tuple[ast.RuleDecl, ...]
-    scenarios: tuple[ast.ScenarioDecl, ...]
-    #: Diagnostics found while resolving (names, layers, values...), unstamped by
-    #: configuration; checks add the rest.
-    facts: tuple[Finding, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    #: Second declarations of a name already declared in the same scope (REF002).
+    duplicates: tuple[Duplicate, ...] = ()
+    #: Top-level spheres whose ``within`` names no sphere: not in the tree (REF001/REF004).
+    detached: tuple[DetachedSphere, ...] = ()
     by_path: Mapping[str, int] = attrs.field(factory=dict, repr=False, eq=False)
-    #: What loading reported (SPH002-SPH006; SPH001/SPH005 when ``broken``).
-    loading: tuple[Diagnostic, ...] = ()
-    root: str = ""
+    #: What loading found (SPH001-SPH006), unstamped.
+    loading: tuple[Finding, ...] = ()
     #: The scenario applied to get this model, if any.
     scenario: str | None = None
 
     @property
     def broken(self) -> bool:
         """A file had a syntax or encoding error: only loading diagnostics apply."""
-        return any(d.code in ("SPH001", "SPH005") for d in self.loading)
+        return any(f.code in ("SPH001", "SPH005") for f in self.loading)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The paths of the model's files, imports first."""
+        return tuple(s.path for s in self.sources)
+
+    @property
+    def title(self) -> str | None:
+        """The first ``model "..."`` title of its files, if any."""
+        return next((s.title for s in self.sources if s.title is not None), None)
 
     @property
     def roots(self) -> tuple[Sphere, ...]:
@@ -253,3 +299,6 @@ class Model:
         """The first sphere declared at ``path`` (duplicates are REF002)."""
         index = self.by_path.get(path)
         return None if index is None else self.spheres[index]
+
+    def declares_scenario(self, name: str) -> bool:
+        return any(s.name == name for s in self.scenarios)

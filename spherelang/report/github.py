@@ -4,8 +4,8 @@ findings show as annotations on the pull request."""
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic, Severity
-from ..engine import Report
-from .paths import display_path
+from ..pipeline import Report
+from .paths import display_path, in_display_order
 from .safe import printable
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -29,4 +29,4 @@ def annotation(d: Diagnostic) -> str:
 
 
 def render(report: Report) -> str:
-    return "".join(annotation(d) + "\n" for d in report.violations)
+    return "".join(annotation(d) + "\n" for d in in_display_order(report.violations))

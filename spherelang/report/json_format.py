@@ -6,10 +6,9 @@ import json
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..engine import Report
-from ..evaluator import Evaluation
-from ..evaluator.figures import Figures
-from .paths import display_path
+from ..evaluator import Figures
+from ..pipeline import Evaluation, Report
+from .paths import display_path, in_display_order
 
 VERSION = 1
 
@@ -35,7 +34,7 @@ def report_object(report: Report) -> dict[str, Any]:
         "version": VERSION,
         "summary": {"files": len(report.files), "errors": report.errors, "warnings": report.warnings,
                     "infos": report.infos},
-        "violations": [violation(d) for d in report.violations],
+        "violations": [violation(d) for d in in_display_order(report.violations)],
     }
 
 
@@ -51,10 +50,10 @@ def evaluation_object(ev: Evaluation) -> dict[str, Any]:
             entry["baseline"] = _figures(row.baseline) if row.baseline is not None else None
         spheres.append(entry)
     out: dict[str, Any] = {"version": VERSION, "scenario": ev.scenario, "spheres": spheres,
-                           "violations": [violation(d) for d in ev.violations]}
+                           "violations": [violation(d) for d in in_display_order(ev.violations)]}
     if ev.scenario is not None:
-        out["fixed"] = [violation(d) for d in ev.fixed]
-        out["introduced"] = [violation(d) for d in ev.introduced]
+        out["fixed"] = [violation(d) for d in in_display_order(ev.fixed)]
+        out["introduced"] = [violation(d) for d in in_display_order(ev.introduced)]
     return out
 
 

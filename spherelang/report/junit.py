@@ -7,14 +7,14 @@ from collections import defaultdict
 from xml.etree import ElementTree as ET
 
 from ..diagnostics import Diagnostic
-from ..engine import Report
-from .paths import display_path
+from ..pipeline import Report
+from .paths import display_path, in_display_order
 from .safe import printable
 
 
 def render(report: Report) -> str:
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
-    for d in report.violations:
+    for d in in_display_order(report.violations):
         by_file[display_path(d.span.file)].append(d)
     for f in report.files:
         by_file.setdefault(display_path(f), [])

@@ -11,11 +11,11 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 from ..checks import CodeInfo
 from ..diagnostics import Diagnostic, Severity, Span
-from ..engine import Report
-from .paths import display_path
+from ..pipeline import Report
+from .paths import display_path, in_display_order
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -91,6 +91,6 @@ def sarif_object(report: Report, codes: Mapping[str, CodeInfo]) -> dict[str, Any
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + cwd}},
             "columnKind": "unicodeCodePoints",
-            "results": [_result(d, index[d.code]) for d in report.violations],
+            "results": [_result(d, index[d.code]) for d in in_display_order(report.violations)],
         }],
     }

@@ -7,11 +7,10 @@ import os
 from collections.abc import Callable
 
 from ..diagnostics import Diagnostic, Severity
-from ..engine import Report
-from ..evaluator import Evaluation
-from ..evaluator.figures import FIGURES
+from ..evaluator import FIGURES
+from ..pipeline import Evaluation, Report
 from ..syntax.source import decode
-from .paths import display_path
+from .paths import display_path, in_display_order
 from .safe import printable
 
 Style = Callable[..., str]
@@ -89,14 +88,14 @@ def summary(report: Report) -> str:
 
 def report(rep: Report, style: Style = plain) -> str:
     sources = SourceCache({os.path.realpath(f) for f in rep.files})
-    blocks = [diagnostic(d, sources, style) for d in rep.violations]
+    blocks = [diagnostic(d, sources, style) for d in in_display_order(rep.violations)]
     blocks.append(summary(rep))
     return "\n\n".join(blocks) + "\n"
 
 
 def concise(rep: Report) -> str:
     lines = [f"{printable(display_path(d.span.file))}:{d.span.line}:{d.span.column}: {printable(d.code)} "
-             f"[{d.severity.label}] {printable(d.message)}" for d in rep.violations]
+             f"[{d.severity.label}] {printable(d.message)}" for d in in_display_order(rep.violations)]
     return "\n".join(lines + [summary(rep)]) + "\n"
 
 
@@ -134,7 +133,8 @@ def evaluation(ev: Evaluation, style: Style = plain) -> str:
         for label, items in (("fixed", ev.fixed), ("introduced", ev.introduced)):
             out.append("")
             out.append(style(f"{label} ({len(items)}):", bold=True))
-            out.extend(f"  {d.code} {display_path(d.span.file)}:{d.span.line}: {d.message}" for d in items)
+            out.extend(f"  {d.code} {display_path(d.span.file)}:{d.span.line}: {d.message}"
+                       for d in in_display_order(items))
     else:
         counts = {sev: sum(1 for v in ev.violations if v.severity is sev) for sev in Severity}
         out.append("")
@@ -157,7 +157,7 @@ def statistics(rep: Report, fmt: str = "text") -> str:
     from collections import Counter
 
     counts = Counter(d.code for d in rep.violations)
-    severity = {d.code: d.severity for d in rep.violations}
+    severity = {d.code: d.severity for d in in_display_order(rep.violations)}
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     if fmt == "json":
         return json.dumps([{"code": c, "count": n, "severity": severity[c].label} for c, n in rows], indent=2) + "\n"

@@ -1,5 +1,10 @@
-"""Loaded files to a resolved model: the sphere tree, names, grants, figures."""
+"""Loaded files to a resolved model: the sphere tree, names, grants, values, figures.
 
-from .resolver import DEFAULT_LAYERS, resolve
+The resolver records states (a link that did not resolve, an invalid value, a
+duplicate declaration) and reports nothing; the checks word the diagnostics.
+"""
 
-__all__ = ["DEFAULT_LAYERS", "resolve"]
+from .resolver import resolve
+from .tree import DEFAULT_LAYERS, Tree, build_tree
+
+__all__ = ["DEFAULT_LAYERS", "Tree", "build_tree", "resolve"]

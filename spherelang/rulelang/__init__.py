@@ -1,10 +1,10 @@
 """The user rule language (LANGUAGE.md §6): ``rule`` blocks, compiled, never eval'd.
 
 Pipeline: the parser gives each expression as a flat arena
-(:class:`spherelang.syntax.ast.Expr`); :mod:`.compiler` walks it iteratively,
+(:class:`spherelang.expression.Expr`); :mod:`.compiler` walks it iteratively,
 checks names, functions, arities and attributes statically, and emits a linear
 :class:`~.machine.Program` for the stack machine in :mod:`.machine`; the
-runner evaluates each rule over its collection and stamps diagnostics.
+runner evaluates each rule over its collection and reports findings.
 
 Modules:
 
@@ -13,7 +13,7 @@ Modules:
 - :mod:`.builtins` ``count sum min max any all len abs``
 - :mod:`.compiler` arena -> program, static checks (RUL001)
 - :mod:`.machine`  the stack machine and its operations
-- :mod:`.runner`   :func:`check_user_rules`: violations, RUL001, RUL002 (RUL003 is for plugins)
+- :mod:`.runner`   :func:`run_user_rules`: violations, RUL001, RUL002 (RUL003 is for plugins)
 - :mod:`.plugins`  rules written in Python (``@rule``, entry points)
 
 Safety: no ``eval``/``exec``/``compile``, and no Python attribute is ever read
@@ -27,6 +27,7 @@ from .compiler import CompiledRule, compile_expression, compile_rule
 from .errors import BudgetExceeded, RuleCompileError, RuleRuntimeError, StaticError
 from .plugins import (
     Finding,
+    PluginRun,
     PythonRule,
     RuleRegistry,
     load_entry_points,
@@ -34,7 +35,7 @@ from .plugins import (
     rule,
     run_python_rules,
 )
-from .runner import DEFAULT_BUDGET, check_user_rules, evaluate, run_rule
+from .runner import DEFAULT_BUDGET, RuleRun, evaluate, run_rule, run_user_rules
 from .schema import ATTRIBUTES, COLLECTIONS, ModelView
 from .values import format_number
 
@@ -47,12 +48,13 @@ __all__ = [
     "CompiledRule",
     "Finding",
     "ModelView",
+    "PluginRun",
     "PythonRule",
     "RuleCompileError",
     "RuleRegistry",
+    "RuleRun",
     "RuleRuntimeError",
     "StaticError",
-    "check_user_rules",
     "compile_expression",
     "compile_rule",
     "evaluate",
@@ -62,4 +64,5 @@ __all__ = [
     "rule",
     "run_python_rules",
     "run_rule",
+    "run_user_rules",
 ]

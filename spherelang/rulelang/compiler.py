@@ -21,8 +21,9 @@ from typing import Any
 
 import attrs
 
-from ..diagnostics import Severity, Span
-from ..syntax import ast
+from ..diagnostics import Span
+from ..expression import Expr, ExprNode
+from ..model import Rule
 from .builtins import BUILTINS
 from .errors import RuleCompileError, StaticError
 from .machine import (
@@ -94,7 +95,6 @@ class CompiledRule:
 
     code: str
     summary: str
-    severity: Severity
     collection: str
     var: str
     where: Program | None
@@ -102,7 +102,6 @@ class CompiledRule:
     message: tuple[str | Program, ...] | None
     n_slots: int
     span: Span
-    decl: ast.RuleDecl | None = attrs.field(default=None, repr=False)
 
 
 # ---------------------------------------------------------------- scopes and assembly
@@ -201,7 +200,7 @@ class _Assembler:
 class _Loop:
     """A comprehension being compiled (``mode``: list, any or all)."""
 
-    node: ast.ExprNode
+    node: ExprNode
     mode: str
     slot: int = 0
     top: int = 0
@@ -219,7 +218,7 @@ def _did_you_mean(name: str, options: Iterable[str]) -> str | None:
 
 
 class _ExprCompiler:
-    def __init__(self, expr: ast.Expr, scope: _Scope) -> None:
+    def __init__(self, expr: Expr, scope: _Scope) -> None:
         self.nodes = expr.nodes
         self.scope = scope
         self.asm = _Assembler()
@@ -258,24 +257,24 @@ class _ExprCompiler:
             raise StaticError(f"unsupported expression '{node.kind}'", node.span)
         handler(self, node)
 
-    def _number(self, node: ast.ExprNode) -> None:
+    def _number(self, node: ExprNode) -> None:
         value = float(node.value)  # type: ignore[arg-type]
         if not math.isfinite(value):
             raise StaticError("number too large", node.span)
         self.asm.emit(op_const, value, node.span)
         self._push(NUMBER)
 
-    def _string(self, node: ast.ExprNode) -> None:
+    def _string(self, node: ExprNode) -> None:
         self.asm.emit(op_const, str(node.value), node.span)
         self._push(STRING)
 
-    def _constant(self, node: ast.ExprNode) -> None:
+    def _constant(self, node: ExprNode) -> None:
         if not (node.value is True or node.value is False or node.value is None):
             raise StaticError(f"unknown constant {node.value!r}", node.span)
         self.asm.emit(op_const, node.value, node.span)
         self._push(Ty("null") if node.value is None else BOOLEAN)
 
-    def _name(self, node: ast.ExprNode) -> None:
+    def _name(self, node: ExprNode) -> None:
         name = str(node.value)
         found = self.scope.lookup(name)
         if found is not None:
@@ -294,15 +293,15 @@ class _ExprCompiler:
         names = self.scope.visible() + list(COLLECTIONS)
         return _did_you_mean(name, names) or "the names here are " + ", ".join(names)
 
-    def _attribute(self, node: ast.ExprNode) -> None:
+    def _attribute(self, node: ExprNode) -> None:
         self._then((self._visit, node.children[0]), (self._finish_attribute, node))
 
-    def _unary(self, node: ast.ExprNode) -> None:
+    def _unary(self, node: ExprNode) -> None:
         if node.value not in ("not", "-"):
             raise StaticError(f"unknown operator '{node.value}'", node.span)
         self._then((self._visit, node.children[0]), (self._finish_unary, node))
 
-    def _binary(self, node: ast.ExprNode) -> None:
+    def _binary(self, node: ExprNode) -> None:
         left, right = node.children
         if node.value in ("and", "or"):
             end = self.asm.label()
@@ -314,7 +313,7 @@ class _ExprCompiler:
         else:
             raise StaticError(f"unknown operator '{node.value}'", node.span)
 
-    def _call(self, node: ast.ExprNode) -> None:
+    def _call(self, node: ExprNode) -> None:
         name = str(node.value)
         builtin = BUILTINS.get(name)
         if builtin is None:
@@ -336,16 +335,16 @@ class _ExprCompiler:
         self._then(*self._loop(self.nodes[gens[0]], name if scan else "list"),
                    (self._finish_call, (node, scan)))
 
-    def _list(self, node: ast.ExprNode) -> None:
+    def _list(self, node: ExprNode) -> None:
         self._then(*((self._visit, c) for c in node.children), (self._finish_list, node))
 
-    def _listcomp(self, node: ast.ExprNode) -> None:
+    def _listcomp(self, node: ExprNode) -> None:
         self._then(*self._loop(node, "list"))
 
-    def _gen(self, node: ast.ExprNode) -> None:
+    def _gen(self, node: ExprNode) -> None:
         raise StaticError("a generator must be the only argument of a built-in", node.span)
 
-    _HANDLERS: Mapping[str, Callable[[_ExprCompiler, ast.ExprNode], None]] = {
+    _HANDLERS: Mapping[str, Callable[[_ExprCompiler, ExprNode], None]] = {
         "number": _number,
         "string": _string,
         "constant": _constant,
@@ -361,7 +360,7 @@ class _ExprCompiler:
 
     # ------------------------------------------------------------ comprehensions
 
-    def _loop(self, node: ast.ExprNode, mode: str) -> list[tuple[Callable[[Any], None], Any]]:
+    def _loop(self, node: ExprNode, mode: str) -> list[tuple[Callable[[Any], None], Any]]:
         """The steps of ``[element for var in iterable if condition]``: the
         iterable is compiled in the enclosing scope, the rest with ``var`` visible."""
         if len(node.children) not in (2, 3):
@@ -433,7 +432,7 @@ class _ExprCompiler:
         self.types.pop(), self.types.pop()
         self._push(BOOLEAN)  # both operands must be true or false (checked as they are taken)
 
-    def _finish_attribute(self, node: ast.ExprNode) -> None:
+    def _finish_attribute(self, node: ExprNode) -> None:
         obj = self.types.pop()
         name = str(node.value)
         table = ATTRIBUTES.get(obj.kind)
@@ -456,7 +455,7 @@ class _ExprCompiler:
             raise StaticError(f"{a_kind(obj.kind)} has no attribute '{name}'", node.span,
                               "only spheres and their members have attributes")
 
-    def _finish_unary(self, node: ast.ExprNode) -> None:
+    def _finish_unary(self, node: ExprNode) -> None:
         operand = self.types.pop()
         if node.value == "not":
             self.asm.emit(op_not, None, node.span)
@@ -467,7 +466,7 @@ class _ExprCompiler:
         self.asm.emit(op_negate, None, node.span)
         self._push(NUMBER)
 
-    def _finish_binary(self, node: ast.ExprNode) -> None:
+    def _finish_binary(self, node: ExprNode) -> None:
         right, left = self.types.pop(), self.types.pop()
         op = str(node.value)
         problem = _binary_problem(op, left, right)
@@ -482,7 +481,7 @@ class _ExprCompiler:
         node = self.nodes[index]
         return node.kind == "number" and node.value == 0
 
-    def _finish_list(self, node: ast.ExprNode) -> None:
+    def _finish_list(self, node: ExprNode) -> None:
         n = len(node.children)
         items = self.types[len(self.types) - n:] if n else []
         del self.types[len(self.types) - n:]
@@ -490,7 +489,7 @@ class _ExprCompiler:
         self.asm.emit(op_build_list, n, node.span)
         self._push(Ty("list", kinds.pop() if len(kinds) == 1 else "any"))
 
-    def _finish_call(self, payload: tuple[ast.ExprNode, bool]) -> None:
+    def _finish_call(self, payload: tuple[ExprNode, bool]) -> None:
         node, scanned = payload
         name = str(node.value)
         if scanned:  # any/all over a generator: the loop already left the answer
@@ -575,7 +574,7 @@ def _call_type(name: str, args: list[Ty]) -> Ty:
 # ---------------------------------------------------------------- rules
 
 
-def compile_expression(expr: ast.Expr, bound: Sequence[tuple[str, str]] = ()) -> tuple[Program, int]:
+def compile_expression(expr: Expr, bound: Sequence[tuple[str, str]] = ()) -> tuple[Program, int]:
     """Compile one expression with variables ``bound`` as (name, kind) in slots
     0, 1, ...; returns the program and the number of slots it needs.
     Raises :class:`StaticError` at the offending node."""
@@ -584,17 +583,17 @@ def compile_expression(expr: ast.Expr, bound: Sequence[tuple[str, str]] = ()) ->
     return program, scope.n_slots
 
 
-def compile_rule(rule: ast.RuleDecl) -> CompiledRule:
+def compile_rule(rule: Rule) -> CompiledRule:
     """Compile a rule once; raises :class:`RuleCompileError` (RUL001) at the rule."""
-    code = rule.code.text
+    code = rule.code
     try:
-        collection = rule.collection.text
+        collection = rule.collection
         kind = COLLECTIONS.get(collection)
         if kind is None:
-            raise StaticError(f"unknown collection '{collection}'", rule.collection.span,
+            raise StaticError(f"unknown collection '{collection}'", rule.collection_span,
                               _did_you_mean(collection, COLLECTIONS)
                               or "the collections are " + ", ".join(COLLECTIONS))
-        scope = _Scope([(rule.var.text, Ty(kind))])
+        scope = _Scope([(rule.var, Ty(kind))])
         where = None if rule.where is None else _ExprCompiler(rule.where, scope).build()[0]
         require = _ExprCompiler(rule.require, scope).build()[0]
         message = None
@@ -606,13 +605,11 @@ def compile_rule(rule: ast.RuleDecl) -> CompiledRule:
     return CompiledRule(
         code=code,
         summary=rule.summary,
-        severity=rule.severity if rule.severity is not None else Severity.ERROR,
         collection=collection,
-        var=rule.var.text,
+        var=rule.var,
         where=where,
         require=require,
         message=message,
         n_slots=scope.n_slots,
         span=rule.span,
-        decl=rule,
     )

@@ -20,9 +20,10 @@ prints) in :data:`REGISTRY`. Installed packages contribute rules through the
 entry-point group ``spherelang.rules``: an entry point names either a module
 (its rules are the ones it defines) or a callable returning rule objects.
 
-The driver stamps each finding with the rule's code and severity, at the
-subject's declaration, so a plugin cannot get those wrong; a plugin that
-raises becomes one RUL001 naming it, never a traceback.
+The runner places each finding at the subject's declaration with the rule's
+code, and the pipeline stamps it with the rule's severity, so a plugin cannot
+get those wrong; a plugin that raises becomes one RUL001 naming it, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from typing import Any, Union
 
 import attrs
 
-from ..diagnostics import Diagnostic, Severity, Span
+from ..diagnostics import Finding as Found
+from ..diagnostics import Severity, Span
 from ..model import Channel, Indicator, Model, Power, Resource, Responsibility, Sphere
 
 ENTRY_POINT_GROUP = "spherelang.rules"
@@ -186,34 +188,43 @@ class _BadFinding(Exception):
     pass
 
 
+@attrs.frozen
+class PluginRun:
+    """What running the plugin rules gave: ``violations`` carry the plugins'
+    codes (stamped with ``severities``), ``problems`` the rule engine's own
+    codes (RUL001 for a plugin that failed, RUL003 for one that takes a
+    built-in code)."""
+
+    violations: tuple[Found, ...]
+    problems: tuple[Found, ...]
+    severities: dict[str, Severity]
+
+
 def run_python_rules(model: Model, builtin_codes: frozenset[str], *,
-                     registry: RuleRegistry | None = None) -> list[Diagnostic]:
-    """Every plugin rule over ``model``: its findings as diagnostics, or one
-    RUL001 per failing plugin (reported at the model's entry file)."""
+                     registry: RuleRegistry | None = None) -> PluginRun:
+    """Every plugin rule over ``model`` (one RUL001 per failing plugin,
+    reported at the model's entry file: a plugin has no declaration in it)."""
     rules = registry if registry is not None else default_registry()
-    anchor = Span(model.entry, 1, 1, 1, 1)  # a plugin has no declaration in the model
-    diagnostics = [Diagnostic("RUL001", Severity.ERROR, problem, anchor) for problem in rules.load_errors]
+    anchor = Span(model.entry, 1, 1, 1, 1)
+    problems = [Found("RUL001", problem, anchor) for problem in rules.load_errors]
+    violations: list[Found] = []
     for plugin in rules:
         if plugin.code in builtin_codes:
-            diagnostics.append(Diagnostic("RUL003", Severity.ERROR,
-                                          f"python rule '{plugin.code}' ({plugin.origin}) uses a built-in code",
-                                          anchor, hint="register it under a code of your own"))
+            problems.append(Found("RUL003", f"python rule '{plugin.code}' ({plugin.origin}) uses a built-in code",
+                                  anchor, hint="register it under a code of your own"))
             continue
-        diagnostics.extend(_run_one(plugin, model, anchor))
-    return diagnostics
+        try:
+            found = [_place(plugin, model, finding) for finding in plugin(model)]
+        except Exception as exc:  # noqa: BLE001 - any plugin failure is one RUL001
+            what = str(exc) if isinstance(exc, _BadFinding) else f"{type(exc).__name__}: {exc}"
+            problems.append(Found("RUL001", f"python rule '{plugin.code}' ({plugin.origin}) failed: {what}", anchor))
+            continue
+        violations.extend(found)  # all or nothing: a plugin that fails midway reports only the failure
+    return PluginRun(tuple(violations), tuple(problems), {p.code: p.severity for p in rules})
 
 
-def _run_one(plugin: PythonRule, model: Model, anchor: Span) -> list[Diagnostic]:
-    try:
-        return [_stamp(plugin, model, finding) for finding in plugin(model)]
-    except Exception as exc:  # noqa: BLE001 - any plugin failure is one RUL001
-        what = str(exc) if isinstance(exc, _BadFinding) else f"{type(exc).__name__}: {exc}"
-        return [Diagnostic("RUL001", Severity.ERROR,
-                           f"python rule '{plugin.code}' ({plugin.origin}) failed: {what}", anchor)]
-
-
-def _stamp(plugin: PythonRule, model: Model, finding: object) -> Diagnostic:
-    """A finding as a diagnostic at its subject's declaration."""
+def _place(plugin: PythonRule, model: Model, finding: object) -> Found:
+    """A plugin's finding at its subject's declaration, with the plugin's code."""
     if not isinstance(finding, Finding):
         raise _BadFinding(f"it produced {type(finding).__name__}, not a Finding")
     subject = finding.subject
@@ -223,5 +234,5 @@ def _stamp(plugin: PythonRule, model: Model, finding: object) -> Diagnostic:
         sphere, name = model.spheres[subject.sphere], subject.name
     else:
         raise _BadFinding(f"a finding is about {type(subject).__name__}, not a sphere or member of the model")
-    return Diagnostic(plugin.code, plugin.severity, str(finding.message), subject.span,
-                      sphere=sphere.path, hint=finding.hint, subject=name)
+    return Found(plugin.code, str(finding.message), subject.span, sphere=sphere.path, hint=finding.hint,
+                 subject=name)

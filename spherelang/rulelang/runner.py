@@ -1,71 +1,80 @@
-"""Running user rules over a model and stamping what they find as diagnostics."""
+"""Running a model's ``rule`` blocks over it: their violations, and what went
+wrong running them (findings without a severity: the pipeline stamps them)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from ..diagnostics import Diagnostic, Severity, Span
-from ..model import Model, Sphere
-from ..syntax import ast
+import attrs
+
+from ..config import DEFAULT_RULE_BUDGET
+from ..diagnostics import Finding, Span
+from ..expression import Expr
+from ..model import Model, Rule, Sphere
 from .compiler import CompiledRule, compile_expression, compile_rule
 from .errors import BudgetExceeded, RuleCompileError, RuleRuntimeError
 from .machine import run
 from .schema import ModelView
 from .values import Frame, kind_of, render, truthy
 
-DEFAULT_BUDGET = 1_000_000
+DEFAULT_BUDGET = DEFAULT_RULE_BUDGET
 
 
-def check_user_rules(model: Model, *, builtin_codes: frozenset[str],
-                     budget: int = DEFAULT_BUDGET) -> list[Diagnostic]:
-    """Every user rule of ``model``: its violations, and one RUL001 or RUL002 for
-    a rule that fails; a rule whose code another rule took (REF002) is not run.
-    A rule may use a built-in code: its violations carry that code, as
-    LANGUAGE.md §4 says ("the rule's CODE"); ``builtin_codes`` is for callers
-    that pass it on."""
+@attrs.frozen
+class RuleRun:
+    """What running a model's rules gave: ``violations`` carry the rules' own
+    codes (stamped with the ``rule`` block's severity), ``problems`` the rule
+    engine's (RUL001, RUL002; REF002 for a code two rules use)."""
+
+    violations: tuple[Finding, ...]
+    problems: tuple[Finding, ...]
+
+
+def run_user_rules(model: Model, *, budget: int = DEFAULT_BUDGET) -> RuleRun:
+    """Every ``rule`` of ``model`` over its collection; a rule that fails
+    reports one RUL001 or RUL002 and nothing else, and a rule whose code an
+    earlier rule took is not run. A rule may use a built-in code: its
+    violations carry that code, as LANGUAGE.md §4 says ("the rule's CODE")."""
     view = ModelView(model)
-    diagnostics: list[Diagnostic] = []
+    violations: list[Finding] = []
+    problems: list[Finding] = []
     claimed: dict[str, Span] = {}
     for rule in model.rules:
-        code = rule.code.text
-        if claimed.get(code) == rule.span:
+        if claimed.get(rule.code) == rule.span:
             continue  # the same declaration reached twice (a file imported twice)
-        clash = _code_clash(rule, builtin_codes, claimed)
-        if clash is not None:
-            diagnostics.append(clash)
+        first = claimed.get(rule.code)
+        if first is not None:
+            problems.append(_duplicate_code(rule, first))
             continue
-        claimed[code] = rule.span
+        claimed[rule.code] = rule.span
         try:
             compiled = compile_rule(rule)
         except RuleCompileError as exc:
             related = (exc.node_span,) if exc.node_span is not None else ()
-            diagnostics.append(Diagnostic("RUL001", Severity.ERROR, exc.message, exc.span,
-                                          hint=exc.hint, related=related))
+            problems.append(Finding("RUL001", exc.message, exc.span, hint=exc.hint, related=related))
             continue
-        diagnostics.extend(run_rule(compiled, view, budget=budget))
-    return diagnostics
+        found, failure = run_rule(compiled, view, budget=budget)
+        violations.extend(found)
+        if failure is not None:
+            problems.append(failure)
+    return RuleRun(tuple(violations), tuple(problems))
 
 
-def _code_clash(rule: ast.RuleDecl, builtin_codes: frozenset[str],
-                claimed: Mapping[str, Span]) -> Diagnostic | None:
-    code = rule.code.text
-    first = claimed.get(code)
-    if first is not None:
-        where = f"line {first.line}" if first.file == rule.span.file else f"{first.file}:{first.line}"
-        return Diagnostic("REF002", Severity.ERROR, f"duplicate rule code '{code}'", rule.span,
-                          hint=f"the rule at {where} already uses it; give each rule its own code",
-                          related=(first,))
-    return None
+def _duplicate_code(rule: Rule, first: Span) -> Finding:
+    where = f"line {first.line}" if first.file == rule.span.file else f"{first.file}:{first.line}"
+    return Finding("REF002", f"duplicate rule code '{rule.code}'", rule.span,
+                   hint=f"the rule at {where} already uses it; give each rule its own code", related=(first,))
 
 
-def run_rule(rule: CompiledRule, view: ModelView, *, budget: int = DEFAULT_BUDGET) -> list[Diagnostic]:
-    """The rule's violations over its collection; a failure stops the rule and
-    is reported after the violations found before it."""
+def run_rule(rule: CompiledRule, view: ModelView, *,
+             budget: int = DEFAULT_BUDGET) -> tuple[list[Finding], Finding | None]:
+    """The rule's violations over its collection, and the failure that stopped
+    it (RUL001 or RUL002), if any, after the violations found before it."""
     frame = Frame(view, rule.n_slots, budget)
     slots = frame.slots
     where, require = rule.where, rule.require
-    found: list[Diagnostic] = []
+    found: list[Finding] = []
     subject: Any = None
     try:
         for subject in view.collections[rule.collection]:
@@ -76,15 +85,14 @@ def run_rule(rule: CompiledRule, view: ModelView, *, budget: int = DEFAULT_BUDGE
                 continue
             found.append(_violation(rule, view, subject, frame))
     except RuleRuntimeError as exc:
-        found.append(_failure(rule, view, subject, exc))
+        return found, _failure(rule, view, subject, exc)
     except BudgetExceeded:
-        found.append(Diagnostic("RUL002", Severity.ERROR,
-                                f"rule '{rule.code}' exceeded its evaluation budget of {budget} steps", rule.span,
-                                hint="loop over fewer elements (a 'where' clause, a narrower collection)"))
-    return found
+        return found, Finding("RUL002", f"rule '{rule.code}' exceeded its evaluation budget of {budget} steps",
+                              rule.span, hint="loop over fewer elements (a 'where' clause, a narrower collection)")
+    return found, None
 
 
-def _violation(rule: CompiledRule, view: ModelView, subject: Any, frame: Frame) -> Diagnostic:
+def _violation(rule: CompiledRule, view: ModelView, subject: Any, frame: Frame) -> Finding:
     sphere, member = _where(view, subject)
     if rule.message is None:
         message, hint = rule.summary, None
@@ -93,8 +101,7 @@ def _violation(rule: CompiledRule, view: ModelView, subject: Any, frame: Frame) 
         message = "".join(part if isinstance(part, str) else render(run(part, frame), frame)
                           for part in rule.message)
         hint = rule.summary
-    return Diagnostic(rule.code, rule.severity, message, subject.span, sphere=sphere.path,
-                      hint=hint, subject=member)
+    return Finding(rule.code, message, subject.span, sphere=sphere.path, hint=hint, subject=member)
 
 
 def _where(view: ModelView, subject: Any) -> tuple[Sphere, str | None]:
@@ -111,14 +118,13 @@ def describe_subject(view: ModelView, subject: Any) -> str:
     return f"{kind_of(subject)} '{member}' of '{sphere.path}'"
 
 
-def _failure(rule: CompiledRule, view: ModelView, subject: Any, exc: RuleRuntimeError) -> Diagnostic:
+def _failure(rule: CompiledRule, view: ModelView, subject: Any, exc: RuleRuntimeError) -> Finding:
     related = (exc.span,) if exc.span is not None else ()
-    return Diagnostic("RUL001", Severity.ERROR,
-                      f"rule '{rule.code}' failed on {describe_subject(view, subject)}: {exc.message}",
-                      rule.span, hint=exc.hint, related=related)
+    return Finding("RUL001", f"rule '{rule.code}' failed on {describe_subject(view, subject)}: {exc.message}",
+                   rule.span, hint=exc.hint, related=related)
 
 
-def evaluate(expr: ast.Expr, model: Model, bindings: Mapping[str, object] | None = None, *,
+def evaluate(expr: Expr, model: Model, bindings: Mapping[str, object] | None = None, *,
              budget: int = DEFAULT_BUDGET) -> object:
     """Evaluate one expression against ``model`` with variables ``bindings``
     (model objects or plain values). Raises :class:`~.errors.StaticError`,

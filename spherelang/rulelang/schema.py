@@ -50,7 +50,7 @@ class _Collections(dict):  # type: ignore[type-arg]
     def __init__(self, model: Model) -> None:
         super().__init__()
         self.model = model
-        self.rank = {f.path: i for i, f in enumerate(model.files)}
+        self.rank = {path: i for i, path in enumerate(model.files)}
 
     def __missing__(self, name: str) -> tuple[Any, ...]:
         spheres = self.model.spheres

@@ -36,7 +36,6 @@ ENTITY_CLASSES: dict[str, type] = {
     "channel": Channel,
 }
 ENTITY_KINDS: dict[type, str] = {cls: kind for kind, cls in ENTITY_CLASSES.items()}
-SCALAR_KINDS = ("number", "string", "boolean", "null")
 
 _KIND_OF_TYPE: dict[type, str] = {
     float: "number",

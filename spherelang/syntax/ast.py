@@ -14,6 +14,7 @@ from typing import TypeVar, Union, dataclass_transform
 import attrs
 
 from ..diagnostics import Severity, Span
+from ..expression import Expr, ExprNode, Message  # noqa: F401  (ExprNode: re-exported for the parser)
 
 _freeze = attrs.frozen(slots=True)
 _T = TypeVar("_T")
@@ -252,46 +253,7 @@ class SphereDecl:
     depth: int
 
 
-# ------------------------------------------------------------------ expressions
-
-
-@frozen
-class ExprNode:
-    """One node of an expression arena.
-
-    ``kind`` is one of ``number string constant name attribute unary binary
-    call list listcomp gen``; ``value`` is the literal, name, attribute, operator,
-    function name or comprehension variable; ``children`` index earlier nodes.
-    For ``listcomp`` and ``gen`` the children are (iterable, element[, condition]).
-    """
-
-    kind: str
-    value: object
-    children: tuple[int, ...]
-    span: Span
-
-
-@frozen
-class Expr:
-    """An expression as an arena: children always precede parents; the root is last."""
-
-    nodes: tuple[ExprNode, ...]
-
-    @property
-    def root(self) -> int:
-        return len(self.nodes) - 1
-
-    @property
-    def span(self) -> Span:
-        return self.nodes[-1].span
-
-
-@frozen
-class Message:
-    """A ``message`` template: literal text and ``{expression}`` parts in order."""
-
-    parts: tuple[str | Expr, ...]
-    span: Span
+# ------------------------------------------------------------------ rules and scenarios
 
 
 @frozen
@@ -376,6 +338,3 @@ class File:
     rules: tuple[RuleDecl, ...]
     scenarios: tuple[ScenarioDecl, ...]
     suppressions: tuple[Suppression, ...] = ()
-
-    def top_level(self) -> tuple[SphereDecl, ...]:
-        return tuple(s for s in self.spheres if s.parent is None)

@@ -2,7 +2,7 @@
 contextual lexer and the AST built inline during parsing.
 
 Lark's exceptions never leave this module: every failure becomes a
-:class:`ParseFailure` holding one SPH001 or SPH005 diagnostic with words a
+:class:`ParseFailure` holding SPH001 or SPH005 findings with words a
 user understands (``expected a number``, never ``SIGNED_NUMBER``).
 """
 
@@ -18,8 +18,7 @@ import attrs
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from ..diagnostics import Diagnostic, Severity, Span
-from ..errors import SphereSyntaxError
+from ..diagnostics import Finding, Span
 from . import ast
 from .fastpath import parse_fast
 from .source import EncodingProblem, decode, prepare
@@ -43,13 +42,19 @@ _OPEN = {"LBRACE": "RBRACE", "LPAR": "RPAR", "LSQB": "RSQB"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
 
 
-class ParseFailure(SphereSyntaxError):
-    """A file could not be parsed; ``diagnostic`` is its first SPH001 or SPH005,
-    ``diagnostics`` every syntax error found (at most :data:`MAX_SYNTAX_ERRORS`)."""
+class ParseFailure(Exception):
+    """A file could not be parsed; ``finding`` is its first SPH001 or SPH005,
+    ``findings`` every syntax error found (at most :data:`MAX_SYNTAX_ERRORS`).
 
-    def __init__(self, diagnostic: Diagnostic, more: tuple[Diagnostic, ...] = ()) -> None:
-        super().__init__(diagnostic)
-        self.diagnostics = (diagnostic, *more)
+    Findings carry no severity: the pipeline stamps them from the code table
+    (the public API raises :class:`spherelang.SphereSyntaxError` with the
+    stamped diagnostic)."""
+
+    def __init__(self, finding: Finding, more: tuple[Finding, ...] = ()) -> None:
+        span = finding.span
+        super().__init__(f"{span.file}:{span.line}:{span.column}: {finding.code} {finding.message}")
+        self.finding = finding
+        self.findings = (finding, *more)
 
 
 #: Syntax errors reported per file at most.
@@ -174,7 +179,7 @@ def parse_source(text: str, path: str = "<string>") -> tuple[ast.File, bool]:
     try:
         text = prepare(text)
     except EncodingProblem as exc:
-        raise ParseFailure(_encoding_diagnostic(exc, path)) from None
+        raise ParseFailure(_encoding_finding(exc, path)) from None
     token = CURRENT_FILE.set(path)
     expr_token = parse_embedded_expr.set(_embedded_expr)
     sink_token = SUPPRESSIONS.set([])
@@ -185,7 +190,7 @@ def parse_source(text: str, path: str = "<string>") -> tuple[ast.File, bool]:
         SUPPRESSIONS.set([])  # the fast path may have collected some before giving up
         return get_parser().parse(text, start="start"), False
     except (UnexpectedInput, SyntaxProblem, _NestingTooDeep, _SplitWord) as exc:
-        first = _syntax_diagnostic(exc, text, path)
+        first = _syntax_finding(exc, text, path)
         raise ParseFailure(first, tuple(_further_errors(text, path, exc, first))) from None
     finally:
         SUPPRESSIONS.reset(sink_token)
@@ -197,7 +202,7 @@ def _parse_block(text: str) -> ast.File:
     return get_parser().parse(text, start="start")  # type: ignore[no-any-return]
 
 
-def _further_errors(text: str, path: str, exc: Exception, first: Diagnostic) -> list[Diagnostic]:
+def _further_errors(text: str, path: str, exc: Exception, first: Finding) -> list[Finding]:
     """Later syntax errors, found by blanking each offending line and parsing again.
 
     Recovery only goes on while the blanked line is self-contained (its brackets
@@ -206,7 +211,7 @@ def _further_errors(text: str, path: str, exc: Exception, first: Diagnostic) -> 
     the file, so a large file with many errors costs a bounded multiple of one parse.
     """
     lines = text.split("\n")
-    found: list[Diagnostic] = []
+    found: list[Finding] = []
     current = first
     budget = _RECOVERY_PASSES * max(1, len(text))  # each pass re-reads the file: keep the work linear
     while len(found) + 1 < MAX_SYNTAX_ERRORS and _recoverable(exc, current, lines) and budget > 0:
@@ -218,14 +223,14 @@ def _further_errors(text: str, path: str, exc: Exception, first: Diagnostic) -> 
         except (UnexpectedInput, SyntaxProblem, _NestingTooDeep, _SplitWord) as again:
             if isinstance(again, SyntaxProblem) and "message" not in again.message:
                 return found  # a rule or file missing what was blanked: an artefact of recovery
-            exc, current = again, _syntax_diagnostic(again, "\n".join(lines), path)
+            exc, current = again, _syntax_finding(again, "\n".join(lines), path)
             if current.span.line <= (found[-1] if found else first).span.line:
                 return found  # no progress: stop rather than loop
             found.append(current)
     return found
 
 
-def _recoverable(exc: Exception, diagnostic: Diagnostic, lines: list[str]) -> bool:
+def _recoverable(exc: Exception, diagnostic: Finding, lines: list[str]) -> bool:
     if isinstance(exc, _NestingTooDeep) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
         return False
     if isinstance(exc, SyntaxProblem) and "message" not in diagnostic.message:
@@ -246,7 +251,7 @@ def parse_bytes_source(data: bytes, path: str) -> tuple[ast.File, bool]:
     try:
         text = decode(data)
     except EncodingProblem as exc:
-        raise ParseFailure(_encoding_diagnostic(exc, path)) from None
+        raise ParseFailure(_encoding_finding(exc, path)) from None
     return parse_source(text, path)
 
 
@@ -256,7 +261,7 @@ def parse_expression(text: str, path: str = "<string>") -> ast.Expr:
     try:
         return _embedded_expr(text, 1, 1)
     except (UnexpectedInput, SyntaxProblem, _NestingTooDeep, _SplitWord) as exc:
-        raise ParseFailure(_syntax_diagnostic(exc, text, path)) from None
+        raise ParseFailure(_syntax_finding(exc, text, path)) from None
     finally:
         CURRENT_FILE.reset(token)
 
@@ -269,7 +274,7 @@ def _embedded_expr(text: str, line: int, column: int) -> ast.Expr:
     try:
         expr = flatten_expr(get_parser().parse(text, start="expr"))
     except (UnexpectedInput, _NestingTooDeep, _SplitWord) as exc:
-        inner = _syntax_diagnostic(exc, text, CURRENT_FILE.get())
+        inner = _syntax_finding(exc, text, CURRENT_FILE.get())
         span = _shift(inner.span, line, column)
         raise SyntaxProblem(inner.message + " (in a message expression)", span, inner.hint) from None
     if (line, column) == (1, 1):
@@ -287,9 +292,9 @@ def _shift(span: Span, line: int, column: int) -> Span:
 # ---------------------------------------------------------------- diagnostics
 
 
-def _encoding_diagnostic(exc: EncodingProblem, path: str) -> Diagnostic:
+def _encoding_finding(exc: EncodingProblem, path: str) -> Finding:
     span = Span(path, exc.line, exc.column, exc.line, exc.column + 1)
-    return Diagnostic("SPH005", Severity.ERROR, exc.message, span, hint=exc.hint)
+    return Finding("SPH005", exc.message, span, hint=exc.hint)
 
 
 _WORDS = {
@@ -373,20 +378,20 @@ def _end_position(text: str) -> tuple[int, int]:
     return line, len(body) - (body.rfind("\n") + 1) + 1
 
 
-def _syntax_diagnostic(exc: Exception, text: str, path: str) -> Diagnostic:
+def _syntax_finding(exc: Exception, text: str, path: str) -> Finding:
     hint: str | None = None
     if isinstance(exc, SyntaxProblem):
-        return Diagnostic("SPH001", Severity.ERROR, exc.message, exc.span, hint=exc.hint)
+        return Finding("SPH001", exc.message, exc.span, hint=exc.hint)
     if isinstance(exc, _SplitWord):
         kw, rest = exc.keyword, exc.rest
         word = kw.value + rest.value
         span = Span(path, kw.line, kw.column, kw.line, kw.column + len(word))
-        return Diagnostic("SPH001", Severity.ERROR, f"unexpected name '{word}'; expected a keyword such as '{kw.value}'",
+        return Finding("SPH001", f"unexpected name '{word}'; expected a keyword such as '{kw.value}'",
                           span, hint=f"did you mean '{kw.value} {rest.value}'?")
     if isinstance(exc, _NestingTooDeep):
         tok = exc.token
         span = Span(path, tok.line, tok.column, tok.line, tok.column + 1)
-        return Diagnostic("SPH001", Severity.ERROR, f"nesting deeper than {MAX_NESTING} levels", span,
+        return Finding("SPH001", f"nesting deeper than {MAX_NESTING} levels", span,
                           hint="flatten the model: split deep chains into separate files joined with 'within'")
     if isinstance(exc, UnexpectedToken):
         tok = exc.token
@@ -404,18 +409,18 @@ def _syntax_diagnostic(exc: Exception, text: str, path: str) -> Diagnostic:
             hint = "a '{' is never closed"
         elif tok.type == "RBRACE" and not _has_open_brace(text, tok):
             hint = "this '}' closes nothing"
-        return Diagnostic("SPH001", Severity.ERROR, message, span, hint=hint)
+        return Finding("SPH001", message, span, hint=hint)
     if isinstance(exc, UnexpectedCharacters):
         char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else ""
         span = Span(path, exc.line, exc.column, exc.line, exc.column + 1)
         if char == '"':
-            return Diagnostic("SPH001", Severity.ERROR, "unterminated string", span,
+            return Finding("SPH001", "unterminated string", span,
                               hint='close the string with \'"\' on the same line')
         words = _expected_words(exc.allowed or set())
         message = f"unexpected character {char!r}" + (f"; expected {words}" if words else "")
-        return Diagnostic("SPH001", Severity.ERROR, message, span, hint=hint)
+        return Finding("SPH001", message, span, hint=hint)
     line, column = _end_position(text)  # UnexpectedEOF and anything else lark may raise
-    return Diagnostic("SPH001", Severity.ERROR, "unexpected end of the file", Span(path, line, column, line, column))
+    return Finding("SPH001", "unexpected end of the file", Span(path, line, column, line, column))
 
 
 def _really_expected(exc: UnexpectedToken) -> set[str]:

@@ -24,7 +24,8 @@ CURRENT_FILE: contextvars.ContextVar[str] = contextvars.ContextVar("sphere_file"
 
 # Suppression comments met by the lexer during the current parse; set by parser.py.
 SUPPRESSIONS: contextvars.ContextVar[list[ast.Suppression]] = contextvars.ContextVar("sphere_suppressions")
-_SUPPRESSION = re.compile(r"//\s*sphere:\s*ignore(?:\[([^\]]*)\])?\s*$")
+# a second '//' may follow with a note ('// sphere: ignore[BAL004]  // funded next year'), as in ruff's noqa
+_SUPPRESSION = re.compile(r"//\s*sphere:\s*ignore(?:\[([^\]]*)\])?\s*(?://.*)?$")
 
 
 def collect_comment(tok: Token) -> Token:

@@ -1,4 +1,4 @@
-"""Pictures and reports of a model (issue 6): nested circles in SVG, Graphviz
+"""Pictures and reports of a model: nested circles in SVG, Graphviz
 DOT, and a self-contained HTML report.
 
     import spherelang

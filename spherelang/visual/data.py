@@ -10,8 +10,9 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from ..diagnostics import Diagnostic, Severity
-from ..evaluator.figures import FIGURES, Evaluation, Figures
+from ..evaluator import FIGURES, Figures, apply_scenario
 from ..model import Model, Sphere
+from ..pipeline import Evaluation
 from ..report.paths import display_path
 from .text import number
 
@@ -42,10 +43,7 @@ class View:
 
 
 def model_title(model: Model) -> str:
-    for file in model.files:
-        if file.model is not None:
-            return file.model.title
-    return display_path(model.entry)
+    return model.title if model.title is not None else display_path(model.entry)
 
 
 def align(model: Model, evaluation: Evaluation | None) -> Model:
@@ -53,8 +51,8 @@ def align(model: Model, evaluation: Evaluation | None) -> Model:
     after that scenario (callers may pass either the baseline or it)."""
     if evaluation is None or evaluation.scenario is None or model.scenario == evaluation.scenario:
         return model
-    from ..evaluator import apply_scenario
-
+    if evaluation.model is not None and evaluation.model.scenario == evaluation.scenario:
+        return evaluation.model
     return apply_scenario(model, evaluation.scenario)
 
 

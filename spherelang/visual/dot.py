@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic, Severity
-from ..evaluator.figures import Evaluation
+from ..pipeline import Evaluation
 from ..model import Model
 from .data import NO_FIGURE_FILL, OUTLINES, SphereView, View, build_view, capacity_colour, hover_text
 from .text import clean, number

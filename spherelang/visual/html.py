@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import html
 
-from .. import __version__
 from ..diagnostics import Diagnostic
-from ..engine import Report
-from ..evaluator.figures import FIGURES, Evaluation, Figures, SphereFigures
+from ..evaluator import FIGURES, Figures, SphereFigures
+from ..pipeline import Evaluation, Report
 from ..model import Model, Sphere
-from ..report.paths import display_path
+from ..report.paths import display_path, in_display_order
+from ..version import __version__
 from .data import align, model_title, severity_counts
 from .svg import render_svg
 from .text import clean, number
@@ -52,7 +52,8 @@ def render_html(model: Model, report: Report | None = None, evaluation: Evaluati
     """
     shown = align(model, evaluation)
     rows = evaluation.spheres if evaluation is not None else tuple(_row(s) for s in shown.spheres)
-    diagnostics = report.violations if report is not None else (evaluation.violations if evaluation else ())
+    diagnostics = in_display_order(report.violations if report is not None else (
+        evaluation.violations if evaluation else ()))
     scenario = evaluation.scenario if evaluation is not None else None
     title = model_title(shown)
     parts = [

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import attrs
 
 from ..diagnostics import Diagnostic
-from ..evaluator.figures import Evaluation
+from ..pipeline import Evaluation
 from ..model import Model
 from .data import (
     CAPACITY_STOPS,

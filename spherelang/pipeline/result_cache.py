@@ -20,7 +20,7 @@ and the result is stored only if every file still hashes to what was parsed
 (a file saved during the run is not cached under bytes it was not checked
 with).
 
-Entries are signed like the parse cache's (:mod:`.cache`): nothing anyone
+Entries are signed like the parse cache's (:mod:`spherelang.loading.cache`): nothing anyone
 else wrote is ever unpickled. A Python rule whose source file cannot be read
 (defined in ``__main__``, say) makes a run uncacheable; a rule must be a pure
 function of the model, as the README says.
@@ -38,11 +38,12 @@ from typing import TypeVar
 
 import attrs
 
-from .. import __version__
 from ..config import Config, Limits
+from ..loading import PROJECT_MARKERS, LoadedModel, Loader, ParseCache, SignedStore, find_project_root, load_model
+from ..rulelang.plugins import default_registry
 from ..syntax import ast
-from .cache import ParseCache, SignedStore
-from .loader import PROJECT_MARKERS, LoadedModel, _Loader, find_project_root, load_model
+from ..syntax.parser import grammar_path
+from ..version import __version__
 
 T = TypeVar("T")
 ImportLookup = Callable[[str, str], "tuple[ast.ImportStmt, ...] | None"]
@@ -55,8 +56,6 @@ def tool_fingerprint() -> bytes:
     package = Path(__file__).resolve().parents[1]
     for source in sorted(package.rglob("*.py")):
         digest.update(os.fsencode(source.relative_to(package)) + b"\0" + source.read_bytes())
-    from ..syntax.parser import grammar_path
-
     digest.update(grammar_path().read_bytes())
     return digest.digest()
 
@@ -73,8 +72,6 @@ def config_fingerprint(config: Config) -> bytes:
 def plugins_fingerprint() -> bytes | None:
     """The installed Python rules: code, severity, origin and the bytes of
     the module that defines each; ``None`` when one cannot be pinned down."""
-    from ..rulelang.plugins import default_registry
-
     registry = default_registry()
     digest = hashlib.sha256(repr(registry.load_errors).encode())
     for rule in registry:
@@ -86,7 +83,7 @@ def plugins_fingerprint() -> bytes | None:
             data = Path(source).read_bytes()
         except OSError:
             return None
-        digest.update(repr((rule.code, rule.severity.name, rule.origin, source)).encode() + data)
+        digest.update(repr((rule.code, rule.severity.label, rule.origin, source)).encode() + data)
     return digest.digest()
 
 
@@ -94,7 +91,7 @@ class _Unknown(Exception):
     """A file whose import statements are not known: the walk cannot go on without parsing."""
 
 
-class _Discovery(_Loader):
+class _Discovery(Loader):
     """The loader's walk over import statements looked up instead of parsed."""
 
     def __init__(self, entry: str, root: str, limits: Limits, lookup: ImportLookup) -> None:
@@ -119,7 +116,7 @@ class _Discovery(_Loader):
         digest.update(repr((scenario, always_apply, os.getcwd(), found.entry, found.root)).encode())
         digest.update(repr(self.read_order).encode())
         digest.update(repr([f.path for f in found.files]).encode())
-        digest.update(repr(found.diagnostics).encode())
+        digest.update(repr(found.findings).encode())
         return digest.hexdigest()
 
 
@@ -174,7 +171,7 @@ def check_cached(entry: str, config: Config, scenario: str | None, always_apply:
     if loaded.broken:
         return check(_Handoff(loaded))  # cheap to check again, and never stored
     imports = {f.path: f.imports for f in loaded.files}
-    files, diagnostics = [f.path for f in loaded.files], loaded.diagnostics
+    files, diagnostics = [f.path for f in loaded.files], loaded.findings
     handoff = _Handoff(loaded)
     del loaded
     result = check(handoff)
@@ -184,7 +181,7 @@ def check_cached(entry: str, config: Config, scenario: str | None, always_apply:
         found = again.run()
     except _Unknown:
         return result  # a file changed while it was checked
-    if [f.path for f in found.files] != files or found.diagnostics != diagnostics:
+    if [f.path for f in found.files] != files or found.findings != diagnostics:
         return result
     for path, digest in parsed.items():
         if path in imports:

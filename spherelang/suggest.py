@@ -1,4 +1,4 @@
-"""Did-you-mean hints."""
+"""Did-you-mean: the closest existing name to one that does not exist."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate most like ``word`` (difflib's ratio of at least 0.6), else
+    one that differs only in case, else ``None``."""
     pool = list(dict.fromkeys(candidates))
     if not pool:
         return None
@@ -15,8 +17,3 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
         return found[0]
     lowered = {c.lower(): c for c in pool}
     return lowered.get(word.lower())
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    best = closest(word, candidates)
-    return f"did you mean '{best}'?" if best else None

@@ -1,0 +1,68 @@
+"""``sphere check``: lint models, in every output format."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from .group import cli
+from .options import FORMATS, SEVERITIES, build_config, colour_wanted, emit, find_entries, style, with_thresholds
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--select", multiple=True, metavar="CODES", help="Only these codes or prefixes (comma-separated).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Leave out these codes or prefixes.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Exit 1 when a violation reaches this severity (default: error).")
+@click.option("--scenario", metavar="NAME", default=None, help="Check the model with this scenario applied.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
+@click.option("--statistics", is_flag=True, help="Print the number of violations per code instead of each one.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Check entry files, or parse the files of a single model, in this many processes (0: one per CPU).")
+@with_thresholds
+def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
+          scenario: str | None, output_file: str | None, statistics: bool, jobs: int, config_file: str | None,
+          corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool) -> None:
+    """Check models: every file named, and every *.sphere file under a directory."""
+    from ..pipeline import check_entries
+
+    config = build_config(select, ignore, fail_on, corridor_tolerance, elasticity_threshold, rule_budget,
+                           config_file, paths[0] if paths else ".", cache=False if no_cache else None)
+    entries = find_entries(paths or (".",), config.exclude)
+    report = check_entries(entries, config, scenario=scenario, jobs=jobs or os.cpu_count() or 1)
+    colour = output_file is None and fmt == "text" and colour_wanted()
+    if statistics:
+        from ..report.text import statistics as render_statistics
+
+        emit(render_statistics(report, fmt), output_file)
+    else:
+        emit(_render_report(report, fmt, colour), output_file, colour)
+    sys.exit(1 if report.fails(config.fail_on) else 0)
+
+
+def _render_report(report: Any, fmt: str, colour: bool) -> str:
+    from ..report import json_format, text
+
+    if fmt == "json":
+        return json_format.dumps(json_format.report_object(report)) + "\n"
+    if fmt == "concise":
+        return text.concise(report)
+    if fmt == "sarif":
+        from ..catalog import all_codes, user_rule_info
+        from ..report.sarif import sarif_object
+
+        codes = {**all_codes(), **{i.code: i for i in map(user_rule_info, report.user_rules)}}
+        return json_format.dumps(sarif_object(report, codes)) + "\n"
+    if fmt == "github":
+        from ..report import github
+
+        return github.render(report)
+    if fmt == "junit":
+        from ..report import junit
+
+        return junit.render(report)
+    return text.report(report, style(colour))

@@ -1,0 +1,126 @@
+"""``sphere eval``, ``graph``, ``report`` and ``dump``: one model, evaluated, drawn or dumped."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from .group import cli
+from .options import SEVERITIES, build_config, colour_wanted, emit, style, with_thresholds
+
+if TYPE_CHECKING:
+    from ..config import Config
+
+@cli.command(name="eval")
+@click.argument("file", type=click.Path())
+@click.option("--scenario", metavar="NAME", default=None, help="Compare this scenario with the baseline.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Exit 1 when a violation reaches this severity (default: error).")
+@with_thresholds
+def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None, config_file: str | None,
+                 corridor_tolerance: float | None, elasticity_threshold: float | None,
+                 rule_budget: int | None, no_cache: bool) -> None:
+    """Evaluate a model: capacity, ceiling, effective, headroom and elasticity per sphere."""
+    from ..report import json_format, text
+
+    config = build_config((), (), fail_on, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file,
+                           cache=False if no_cache else None)
+    model, result = _evaluate(file, scenario, config)
+    if model.broken and fmt == "text":
+        from ..pipeline import Report
+
+        colour = colour_wanted()
+        click.echo(text.report(Report(result.violations, (file,)), style(colour)), nl=False, color=colour)
+    elif fmt == "json":
+        click.echo(json_format.dumps(json_format.evaluation_object(result)))
+    else:
+        colour = colour_wanted()
+        click.echo(text.evaluation(result, style(colour)), nl=False, color=colour)
+    sys.exit(1 if any(v.severity >= config.fail_on for v in result.violations) else 0)
+
+
+def _evaluate(file: str, scenario: str | None, config: Config) -> tuple[Any, Any]:
+    """The model at ``file`` and its evaluation (with ``scenario``, against the baseline)."""
+    from ..pipeline import evaluate, open_model, open_model_and_load
+
+    if scenario is None:
+        model = open_model(file, config)
+        return model, evaluate(model, None, config)
+    model, loaded = open_model_and_load(file, config)
+    return model, evaluate(model, scenario, config, loaded)
+
+
+@cli.command()
+@click.argument("file", type=click.Path())
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write the picture here (default: standard output).")
+@click.option("--scenario", metavar="NAME", default=None, help="Draw the model with this scenario applied.")
+@click.option("--format", "fmt", type=click.Choice(("svg", "dot")), default="svg", show_default=True)
+@with_thresholds
+def graph(file: str, output_file: str | None, scenario: str | None, fmt: str, config_file: str | None,
+          corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool) -> None:
+    """Draw the concentric spheres: SVG (fill by effective capacity, outline by
+    the worst diagnostic, hover text with figures) or Graphviz DOT."""
+    from ..pipeline import paused_gc
+    from ..visual import render_dot, render_svg
+
+    config = build_config((), (), None, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file,
+                           cache=False if no_cache else None)
+    with paused_gc():
+        model, result = _evaluate(file, scenario, config)
+        render = render_svg if fmt == "svg" else render_dot
+        emit(render(model, result), output_file)
+    if model.broken:  # the picture is empty: say why on stderr, and fail as check would
+        from ..pipeline import Report
+        from ..report import text
+
+        colour = colour_wanted()
+        click.echo(text.report(Report(result.violations, (file,)), style(colour)), nl=False, color=colour, err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("file", type=click.Path())
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), default="report.html", show_default=True,
+              help="Where to write the HTML ('-' for standard output).")
+@click.option("--scenario", metavar="NAME", default=None, help="Compare this scenario with the baseline.")
+@with_thresholds
+def report(file: str, output_file: str, scenario: str | None, config_file: str | None,
+           corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool) -> None:
+    """Write one self-contained HTML report: the picture, the diagnostics and the figures."""
+    from ..pipeline import paused_gc
+    from ..visual import render_html
+
+    config = build_config((), (), None, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file,
+                           cache=False if no_cache else None)
+    with paused_gc():
+        model, result = _evaluate(file, scenario, config)
+        emit(render_html(model, None, result), None if output_file == "-" else output_file)
+    if output_file != "-":
+        click.echo(f"wrote {output_file}", err=True)
+
+
+@cli.command()
+@click.argument("file", type=click.Path())
+@click.option("--scenario", metavar="NAME", default=None, help="Dump the model with this scenario applied.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), default=None, help="Write the JSON here.")
+def dump(file: str, scenario: str | None, output_file: str | None) -> None:
+    """Print the resolved model as JSON (a versioned shape, see spherelang.report.dump)."""
+    import json
+
+    from ..evaluator import apply_scenario
+    from ..pipeline import open_model, open_model_and_load, paused_gc
+    from ..report.dump import dump_object
+
+    with paused_gc():
+        if scenario is None:
+            model = open_model(file)
+        else:
+            baseline, loaded = open_model_and_load(file)
+            model = apply_scenario(baseline, scenario, loaded)
+            del baseline, loaded
+        text = json.dumps(dump_object(model), ensure_ascii=False, separators=(",", ":")) + "\n"
+    emit(text, output_file)

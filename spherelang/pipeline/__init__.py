@@ -1,0 +1,18 @@
+"""The pipeline: path → loaded files → resolved model → stamped, suppressed
+diagnostics → :class:`Report`.
+
+:mod:`.single` takes one model through; :mod:`.batch` checks many entries
+(processes, the result cache) and merges them; :mod:`.evaluation` compares a
+scenario with its baseline. The CLI and the Python API share these.
+"""
+
+from .batch import EntryResult, check_entries, check_entry, merge_models, sort_and_dedupe
+from .evaluation import Evaluation, evaluate
+from .gc import paused_gc
+from .report import Report
+from .single import diagnose, diagnose_alone, model_files, open_model, open_model_and_load, stamped_findings
+from .stamp import stamp, syntax_error
+
+__all__ = ["EntryResult", "Evaluation", "Report", "check_entries", "check_entry", "diagnose", "diagnose_alone",
+           "evaluate", "merge_models", "model_files", "open_model", "open_model_and_load", "paused_gc", "sort_and_dedupe", "stamp",
+           "stamped_findings", "syntax_error"]

@@ -1,0 +1,50 @@
+"""``sphere eval``: a model's figures and violations, or a scenario's beside
+its baseline with the violations it fixes and introduces (LANGUAGE.md §5)."""
+
+from __future__ import annotations
+
+import attrs
+
+from ..config import DEFAULT_CONFIG, Config
+from ..diagnostics import Diagnostic
+from ..evaluator import SphereFigures, apply_scenario, sphere_figures
+from ..loading import LoadedModel
+from ..model import Model
+from .batch import sort_and_dedupe
+from .single import diagnose
+
+
+@attrs.frozen(slots=True)
+class Evaluation:
+    """``spheres`` in tree order; with a scenario, ``fixed`` and ``introduced``
+    compare its violations with the baseline's (same code, sphere and subject)."""
+
+    scenario: str | None
+    spheres: tuple[SphereFigures, ...]
+    violations: tuple[Diagnostic, ...]
+    fixed: tuple[Diagnostic, ...] = ()
+    introduced: tuple[Diagnostic, ...] = ()
+    #: The model the figures are of (with a scenario, the model after it).
+    model: Model | None = attrs.field(default=None, eq=False, repr=False)
+
+    def sphere(self, path: str) -> SphereFigures | None:
+        return next((s for s in self.spheres if s.path == path), None)
+
+
+def evaluate(model: Model, scenario: str | None = None, config: Config = DEFAULT_CONFIG,
+             loaded: LoadedModel | None = None) -> Evaluation:
+    """Figures and violations of ``model``, or of ``scenario`` against it
+    (``loaded``: the load ``model`` came from, if the caller kept it, so the
+    scenario's overlay need not read the files again)."""
+    base_violations = sort_and_dedupe(diagnose(model, config))
+    if model.broken:  # a file that does not parse: no figures, only what went wrong
+        return Evaluation(scenario, (), base_violations, model=model)
+    if scenario is None:
+        return Evaluation(None, sphere_figures(model), base_violations, model=model)
+    changed = apply_scenario(model, scenario, loaded, limits=config.limits)
+    violations = sort_and_dedupe(diagnose(changed, config))
+    old_ids = {v.identity for v in base_violations}
+    new_ids = {v.identity for v in violations}
+    fixed = tuple(v for v in base_violations if v.identity not in new_ids)
+    introduced = tuple(v for v in violations if v.identity not in old_ids)
+    return Evaluation(scenario, sphere_figures(changed, model), violations, fixed, introduced, changed)

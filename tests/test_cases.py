@@ -6,6 +6,7 @@ starting with '_' are helpers. Runs in process, the way `sphere check
 from __future__ import annotations
 
 import os
+import runpy
 from pathlib import Path
 
 import attrs
@@ -14,7 +15,9 @@ import pytest
 from spherelang.cli import find_entries
 from spherelang.config import Config
 from spherelang.diagnostics import Severity
-from spherelang.engine import check_entries
+from spherelang.pipeline import check_entries
+from spherelang.rulelang import RuleRegistry, plugins
+from spherelang.settings import find_config, read_config
 
 from .expectations import mismatches
 
@@ -39,12 +42,30 @@ def _cases() -> list[Path]:
 CONFIG = attrs.evolve(Config(), fail_on=Severity.INFO)
 
 
+def _config(cwd: Path) -> Config:
+    """The case's own sphere.toml, if any, as `sphere check` run there would read it."""
+    path = find_config(str(cwd))
+    return read_config(path, CONFIG) if path else CONFIG
+
+
+def _install_plugins(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder case's ``_plugins.py`` stands for an installed rule pack: its
+    rules, and only they, are the plugins of the run."""
+    registry = RuleRegistry()
+    registry.loaded = True  # no entry points: the case's rules are the only plugins
+    monkeypatch.setattr(plugins, "REGISTRY", registry)
+    pack = case / "_plugins.py"
+    if case.is_dir() and pack.is_file():
+        runpy.run_path(str(pack))
+
+
 @pytest.mark.parametrize("case", _cases(), ids=lambda p: str(p.relative_to(p.parents[1])))
 def test_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cwd = case if case.is_dir() else case.parent
     monkeypatch.chdir(cwd)
+    _install_plugins(case, monkeypatch)
     target = "." if case.is_dir() else case.name
-    report = check_entries(find_entries([target]), CONFIG)
+    report = check_entries(find_entries([target]), _config(cwd))
     problems = mismatches(os.fspath(case), report.violations)
     assert not problems, "\n".join(problems)
     seen = set()

@@ -160,12 +160,12 @@ def test_python_dash_m_and_version() -> None:
 
 def test_internal_errors_are_reported_as_bugs(project: Path, capsys: pytest.CaptureFixture[str],
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    import spherelang.engine
+    import spherelang.pipeline
 
     def boom(*_: object, **__: object) -> None:
         raise KeyError("boom")
 
-    monkeypatch.setattr(spherelang.engine, "check_entries", boom)
+    monkeypatch.setattr(spherelang.pipeline, "check_entries", boom)
     (project / "m.sphere").write_text(CLEAN)
     status, out, err = run(["check", "m.sphere"], capsys)
     assert status == 2 and "internal error" in err and "bug" in err and "Traceback" not in err

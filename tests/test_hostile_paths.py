@@ -128,7 +128,7 @@ def cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 
 
 def load_watched(entry: Path, monkeypatch: pytest.MonkeyPatch, forbidden: list[Path],
-                 seconds: float = 10.0) -> tuple[spherelang.engine.Report, OpenSpy]:  # type: ignore[name-defined]
+                 seconds: float = 10.0) -> tuple[spherelang.pipeline.Report, OpenSpy]:  # type: ignore[name-defined]
     spy = OpenSpy(forbidden)
     with deadline(seconds), spy.watching(monkeypatch):
         report = spherelang.check(entry)

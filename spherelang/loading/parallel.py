@@ -5,15 +5,11 @@ can see: which files, in which order, with which diagnostics, and every use
 of the parse cache. Only the step from a file's bytes to its AST (or to its
 syntax errors) may happen in a worker, ahead of the walk:
 
-* when a file is parsed, the files it imports are *expected*, in the order
-  the walk will reach them (a file's imports come before its parent's
-  remaining ones, so they go to the front);
-* the walk takes expected files from the front, parsing them itself, and the
-  workers take them from the back, so the two sides meet in the middle and
-  neither waits for the other before that;
-* a worker is sent only the path: it reads the file itself (a big message
-  would block on the pipe while the other side is busy parsing) and leaves
-  its pickled result in a private temporary directory;
+* when a file is parsed, the files it imports are *expected*, and the walk
+  and the workers take them from opposite ends (:mod:`.prefetch_queue`);
+* a worker is sent only the path: it reads the file itself and leaves its
+  pickled result in a private temporary directory (:mod:`.prefetch_worker`,
+  :mod:`.prefetch_protocol`);
 * when the walk reaches a file whose task a worker has not started, the main
   process revokes the task and parses the file itself; a task already started
   it waits for. A result counts only if the worker parsed the very bytes the
@@ -21,24 +17,20 @@ syntax errors) may happen in a worker, ahead of the walk:
   a file changed in between) the main process parses the file inline, just
   as a serial load does.
 
+This module is the main process's side, :class:`Prefetcher`, which forks the
+workers, hands them tasks and takes their results.
+
 Why the main process parses too, and why small files are never handed out:
-a result costs its pickling in the worker (about 0.6x the parse of a
-fast-path file) and its unpickling in the main process (about 0.4x). So a
-worker saves the main process about half of a fast-path parse and nearly all
-of a LALR parse (unpickling is under 0.1x of that); a main process that only
-waited for workers would be slower than a serial load.
+a result costs its pickling in the worker and its unpickling in the main
+process. Unpickling costs a good part of a fast-path parse but little of a
+LALR parse, so a worker saves the main process part of a fast-path parse and
+nearly all of a LALR parse; a main process that only waited for workers
+would be slower than a serial load, and for a small file the round trip
+costs about what the parse does.
 
-Measured on a two-CPU machine, ``jobs=2``, gc paused as the engine does,
-100k spheres in 52 files (bench/generate.py --files 50): fast-path files
-4.4 s serial -> 3.4 s; the same files sent through the LALR parser (a
-one-line block appended to each) 22.6 s -> 13.5 s; a three-file model is not
-forked at all (START_BYTES) and loads in 0.37 ms instead of 0.34. With another
-CPU-bound process running, the fast-path model comes out between even and
-10% slower than a serial load (the LALR one still gains a third).
-
-Workers are forked: no re-import, no grammar rebuilt, about a millisecond
-each. That is safe only while no other thread runs (one could hold a lock
-the child then waits on forever), so elsewhere (Windows, macOS, a threaded
+Workers are forked: no re-import, no grammar rebuilt, so they start at once.
+That is safe only while no other thread runs (one could hold a lock the
+child then waits on forever), so elsewhere (Windows, macOS, a threaded
 caller) the load is simply serial. ``jobs`` counts the main process
 (``jobs=2`` is the main process and one worker) and is capped by the CPUs
 this process may use: more processes than CPUs only take turns.
@@ -46,34 +38,40 @@ this process may use: more processes than CPUs only take turns.
 
 from __future__ import annotations
 
-import collections
-import copyreg
-import functools
-import gc
-import hashlib
 import mmap
-import operator
 import os
-import pickle
 import signal
 import stat
 import struct
 import sys
 import threading
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, NoReturn
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..diagnostics import Finding
 from ..syntax import ParseFailure, ast
 from ..syntax.parser import parse_bytes_source
+from .prefetch_protocol import (
+    FAILED,
+    PARSED,
+    TASK_REVOKED,
+    TASK_STARTED,
+    content_digest,
+    decode_answer,
+    encode_task,
+    is_well_formed,
+    read_result,
+    result_path,
+)
+from .prefetch_queue import ExpectedFile, ExpectedFiles
+from .prefetch_worker import WorkerSetup, parse_task, read_task_file, run_worker
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
 # multiprocessing.connection, tempfile and shutil are imported when workers
-# start: a model too small to fork does not pay their 8 ms.
+# start: a model too small to fork does not pay for importing them.
 
 #: Files smaller than this are parsed by the main process: the round trip
 #: would cost about what the parse does.
@@ -85,13 +83,11 @@ START_BYTES = 256 * 1024
 #: main process is busy parsing (revoking a task nobody started costs nothing).
 DEPTH = 3
 
-#: Workers run at this niceness: they only help, so they yield to everything else.
-NICENESS = 10
-
-_QUEUED, _STARTED, _REVOKED = 0, 1, 2  # a task's flag, in memory shared with the workers
-_OK, _FAILED, _SKIPPED = 0, 1, 2  # a worker's answer
-_TASK = struct.Struct("<I")  # slot, then the path and its real path, NUL between
-_ANSWER = struct.Struct("<IB")  # slot, status
+#: How a worker reads a file it is sent, and what it does with one task. Both
+#: are handed to each worker as it is forked, so that replacing them here (as
+#: the tests do, to make workers fail) reaches the workers.
+_read = read_task_file
+_attempt = parse_task
 
 Parsed = tuple[ast.File, bool]
 
@@ -111,110 +107,6 @@ def available() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
 
 
-# ---------------------------------------------------------------- the worker side
-
-
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-@functools.cache
-def _dispatch_table() -> dict[type, Callable[[Any], tuple[Any, ...]]]:
-    """Reducers for the AST classes: ``cls(*fields)``, as ``ast.frozen`` pickles
-    them, with the fields read by one C call instead of a generator; that
-    halves the cost of pickling a file (unpickling is the same)."""
-    table: dict[type, Callable[[Any], tuple[Any, ...]]] = dict(copyreg.dispatch_table)  # type: ignore[arg-type]
-    for cls in vars(ast).values():
-        reduce = getattr(cls, "__reduce__", None)
-        if isinstance(cls, type) and attrs.has(cls) and getattr(reduce, "__qualname__", "").startswith("frozen."):
-            table[cls] = _reducer(cls)
-    return table
-
-
-def _reducer(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    names = [f.name for f in attrs.fields(cls)]
-    get = operator.attrgetter(*names)
-    if len(names) == 1:
-        return lambda node: (cls, (get(node),))
-    return lambda node: (cls, get(node))
-
-
-def _read(path: str, real: str, max_bytes: int) -> bytes | None:
-    """The file's bytes, or ``None`` for anything but a regular file within
-    the limit (the main process reports those), or for a path that no longer
-    leads where the main process checked it did. Never blocks on a FIFO."""
-    if os.path.realpath(path) != real:
-        return None  # a link changed since the walk found it inside the project
-    st = os.stat(path)
-    if not stat.S_ISREG(st.st_mode) or st.st_size > max_bytes:
-        return None
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    with os.fdopen(os.open(path, flags), "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            return None  # swapped since the stat
-        return fh.read(max_bytes + 1)
-
-
-def _attempt(slot: int, path: str, real: str, flags: mmap.mmap, folder: str, max_bytes: int) -> int:
-    """One task: parse ``path`` and leave ``(digest, result)`` in ``folder``."""
-    if flags[slot] == _REVOKED:
-        return _SKIPPED  # the main process got there first
-    flags[slot] = _STARTED
-    try:
-        data = _read(path, real, max_bytes)
-        if data is None:
-            return _SKIPPED
-        try:
-            outcome: object = parse_bytes_source(data, path)
-            status = _OK
-        except ParseFailure as failure:
-            outcome, status = failure.findings, _FAILED
-        out = os.open(os.path.join(folder, str(slot)), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(out, "wb") as fh:
-            pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.dispatch_table = _dispatch_table()
-            pickler.dump((_digest(data), outcome))
-        return status
-    except Exception:  # noqa: BLE001 - whatever it was, the main process parses the file itself
-        return _SKIPPED
-
-
-def _serve(conn: Connection, flags: mmap.mmap, folder: str, max_bytes: int) -> None:
-    """A worker's life: parse the files it is sent until the main process hangs up."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    # the walk in the main process is the critical path: on a busy machine the
-    # worker takes what CPU is left (measured: with one CPU hog on two cores,
-    # jobs=2 went from 15% slower than serial to about even)
-    os.nice(NICENESS)
-    gc.disable()  # parse trees hold no cycles; reference counting frees them
-    while True:
-        try:
-            message = conn.recv_bytes()
-        except (EOFError, OSError):
-            return
-        (slot,) = _TASK.unpack_from(message)
-        path, real = map(os.fsdecode, message[_TASK.size :].split(b"\0"))
-        conn.send_bytes(_ANSWER.pack(slot, _attempt(slot, path, real, flags, folder, max_bytes)))
-
-
-def _child(conn: Connection, inherited: Iterable[Connection], flags: mmap.mmap, folder: str,
-           max_bytes: int) -> NoReturn:
-    """The forked process: serve, then leave without running anything of the
-    parent's (no atexit handlers, no flushing its buffered output twice)."""
-    code = 1
-    try:
-        for other in inherited:
-            other.close()
-        _serve(conn, flags, folder, max_bytes)
-        code = 0
-    finally:
-        os._exit(code)
-
-
-# ---------------------------------------------------------------- the main side
-
-
 @attrs.define(eq=False)
 class _Worker:
     pid: int
@@ -229,13 +121,6 @@ class _Task:
     path: str
     real: str
     worker: _Worker
-
-
-@attrs.define(eq=False)
-class _Expected:
-    path: str
-    real: str
-    size: int
 
 
 class Prefetcher:
@@ -254,11 +139,7 @@ class Prefetcher:
         self.jobs = jobs
         self.max_bytes = max_bytes
         self.max_tasks = max(1, max_files)
-        self.seen = seen
-        self.ahead: collections.deque[_Expected] = collections.deque()  # the front is reached soonest
-        self.waiting: dict[str, int] = {}  # real path -> size, for expected files nobody took yet
-        self.waiting_bytes = 0
-        self.known: set[str] = set()
+        self.expected = ExpectedFiles(seen)
         self.tasks: dict[str, _Task] = {}  # real path -> task still wanted
         self.by_slot: dict[int, _Task] = {}
         self.answers: dict[int, int] = {}  # slot -> status, for tasks still wanted
@@ -272,7 +153,12 @@ class Prefetcher:
 
     def expect(self, paths: Iterable[str]) -> None:
         """The files a just-parsed file imports, in order: they come next."""
-        fresh = []
+        self.expected.put_next(self._worth_a_task(paths))
+        self.feed()
+
+    def _worth_a_task(self, paths: Iterable[str]) -> Iterator[tuple[str, str, int]]:
+        """``(path, real path, size)`` of the regular files big enough to be
+        worth a worker's time and small enough to be loaded at all."""
         for path in paths:
             try:
                 st = os.stat(path)
@@ -280,23 +166,15 @@ class Prefetcher:
                 continue  # the walk reports it
             if not stat.S_ISREG(st.st_mode) or not MIN_TASK_BYTES <= st.st_size <= self.max_bytes:
                 continue  # the main process's to read (or to refuse)
-            real = os.path.realpath(path)
-            if real in self.known or self.seen(real):
-                continue
-            self.known.add(real)
-            self.waiting[real] = st.st_size
-            self.waiting_bytes += st.st_size
-            fresh.append(_Expected(path, real, st.st_size))
-        self.ahead.extendleft(reversed(fresh))
-        self.feed()
+            yield path, os.path.realpath(path), st.st_size
 
     def reached(self, real: str) -> None:
         """The walk has read the file (parsed it, found it in the cache or
         failed): a task for it is no longer wanted."""
-        self.waiting_bytes -= self.waiting.pop(real, 0)
+        self.expected.mark_reached(real)
         task = self.tasks.get(real)
         if task is not None:
-            self._forget(task)
+            self._drop_task(task)
         self.feed()
 
     def parse(self, data: bytes, path: str) -> Parsed:
@@ -305,11 +183,11 @@ class Prefetcher:
         task = self.tasks.get(os.path.realpath(path))
         found = self._result(task, data, path) if task is not None else None
         if task is not None:
-            self._forget(task)
+            self._drop_task(task)
         if found is None:
             return parse_bytes_source(data, path)
         status, value = found
-        if status == _FAILED:
+        if status == FAILED:
             raise ParseFailure(value[0], tuple(value[1:]))
         return value  # type: ignore[no-any-return]
 
@@ -317,7 +195,7 @@ class Prefetcher:
         """Stop the workers and remove what they left; later calls parse inline."""
         self.started = True  # never to start again
         for worker in self.workers:
-            self._bury(worker)
+            self._stop_worker(worker)
         self.tasks.clear()
         self.by_slot.clear()
         self.answers.clear()
@@ -333,11 +211,11 @@ class Prefetcher:
 
     def feed(self) -> None:
         """Start the workers once there is enough to do; keep each one busy."""
-        if not self.started and self.waiting_bytes >= START_BYTES and len(self.waiting) >= 2:
+        if not self.started and self.expected.waiting_bytes >= START_BYTES and self.expected.waiting_files >= 2:
             self._start()
         if self.workers:
-            self._collect(0)
-            self._top_up()
+            self._receive_answers(0)
+            self._send_more_tasks()
 
     def _start(self) -> None:
         self.started = True  # once: a failed start leaves the load serial
@@ -348,24 +226,27 @@ class Prefetcher:
         try:
             self.folder = tempfile.mkdtemp(prefix="spherelang-parse-")
             self.flags = mmap.mmap(-1, self.max_tasks)  # shared with the forked children
-            # more processes than CPUs only take turns: measured, 3 on 2 CPUs is slower than 2
-            for _ in range(min(self.jobs, cpus(), len(self.waiting)) - 1):
+            # more processes than CPUs only take turns, which is slower than fewer
+            for _ in range(min(self.jobs, cpus(), self.expected.waiting_files) - 1):
                 self._fork()
         except OSError:
             pass  # no more processes or no temporary directory: fewer workers, or none
 
     def _fork(self) -> None:
+        """Start one worker process."""
         from multiprocessing.connection import Pipe
 
         assert self.flags is not None and self.folder is not None
         ours, theirs = Pipe()
+        setup = WorkerSetup(self.flags, self.folder, self.max_bytes, _read)
         pid = os.fork()
         if pid == 0:
-            _child(theirs, [ours, *(w.conn for w in self.workers)], self.flags, self.folder, self.max_bytes)
+            run_worker(theirs, [ours, *(w.conn for w in self.workers)], setup, _attempt)
         theirs.close()
         self.workers.append(_Worker(pid, ours))
 
-    def _top_up(self) -> None:
+    def _send_more_tasks(self) -> None:
+        """Send each live worker tasks until it holds :data:`DEPTH` of them."""
         for worker in self.workers:
             while worker.alive and worker.held < DEPTH:
                 expected = self._take()
@@ -373,31 +254,25 @@ class Prefetcher:
                     return
                 self._send(worker, expected)
 
-    def _take(self) -> _Expected | None:
+    def _take(self) -> ExpectedFile | None:
         """The expected file the walk will reach last; never the next one."""
-        while self.ahead and self.ahead[0].real not in self.waiting:
-            self.ahead.popleft()  # reached already
-        while len(self.ahead) > 1 and self.next_slot < self.max_tasks:
-            expected = self.ahead.pop()
-            size = self.waiting.pop(expected.real, None)
-            if size is not None:
-                self.waiting_bytes -= size
-                return expected
-        return None
+        if self.next_slot >= self.max_tasks:
+            return None  # no slot left for its flag
+        return self.expected.take_farthest()
 
-    def _send(self, worker: _Worker, expected: _Expected) -> None:
+    def _send(self, worker: _Worker, expected: ExpectedFile) -> None:
         slot = self.next_slot
         self.next_slot += 1
         try:
-            worker.conn.send_bytes(_TASK.pack(slot) + os.fsencode(expected.path) + b"\0" + os.fsencode(expected.real))
+            worker.conn.send_bytes(encode_task(slot, expected.path, expected.real))
         except (OSError, ValueError):
-            self._bury(worker)
+            self._stop_worker(worker)
             return
         task = _Task(slot, expected.path, expected.real, worker)
         self.tasks[expected.real] = self.by_slot[slot] = task
         worker.held += 1
 
-    def _collect(self, timeout: float | None) -> None:
+    def _receive_answers(self, timeout: float | None) -> None:
         """Take in the answers that have arrived, waiting up to ``timeout``
         seconds (``None``: until one does) when none has."""
         from multiprocessing.connection import wait
@@ -409,28 +284,28 @@ class Prefetcher:
             worker = live[conn]  # type: ignore[index]
             try:
                 while True:
-                    slot, status = _ANSWER.unpack(worker.conn.recv_bytes())
+                    slot, status = decode_answer(worker.conn.recv_bytes())
                     worker.held -= 1
-                    self._answer(slot, status)
+                    self._record_answer(slot, status)
                     if not worker.conn.poll():
                         break
             except (EOFError, OSError, struct.error):
-                self._bury(worker)  # it crashed: its files are parsed here
+                self._stop_worker(worker)  # it crashed: its files are parsed here
 
-    def _answer(self, slot: int, status: int) -> None:
+    def _record_answer(self, slot: int, status: int) -> None:
         if slot in self.by_slot:
             self.answers[slot] = status
         else:
-            self._remove(slot)  # a result nobody wants any more
+            self._delete_result(slot)  # a result nobody wants any more
 
-    def _bury(self, worker: _Worker) -> None:
+    def _stop_worker(self, worker: _Worker) -> None:
         """End a worker (done or broken) and forget the tasks it held."""
         if not worker.alive:
             return
         worker.alive = False
         worker.conn.close()
         for task in [t for t in self.tasks.values() if t.worker is worker and t.slot not in self.answers]:
-            self._forget(task)
+            self._drop_task(task)
         try:
             os.kill(worker.pid, signal.SIGKILL)
         except OSError:
@@ -446,52 +321,43 @@ class Prefetcher:
         """The worker's ``(status, value)`` for these very bytes, or ``None``."""
         if task.path != path:
             return None  # the same file reached by another name: its spans would differ
-        status = self._await(task)
-        if status not in (_OK, _FAILED) or self.folder is None:
+        status = self._await_answer(task)
+        if status not in (PARSED, FAILED) or self.folder is None:
             return None
         try:
-            with open(os.path.join(self.folder, str(task.slot)), "rb") as fh:
-                digest, value = pickle.load(fh)
+            digest, value = read_result(self.folder, task.slot)
         except Exception:  # noqa: BLE001 - a result we cannot read is parsed again
             return None
-        if digest != _digest(data):
+        if digest != content_digest(data):
             return None  # the file changed between the two reads
-        return (status, value) if _well_formed(status, value) else None
+        return (status, value) if is_well_formed(status, value) else None
 
-    def _await(self, task: _Task) -> int | None:
+    def _await_answer(self, task: _Task) -> int | None:
         """The task's status once answered; ``None`` when the main process had
         better parse the file itself (the task not started, or its worker gone)."""
-        self._collect(0)
+        self._receive_answers(0)
         while task.slot not in self.answers:
             if not task.worker.alive or self.flags is None:
                 return None
-            if self.flags[task.slot] != _STARTED and not self.patient:
+            if self.flags[task.slot] != TASK_STARTED and not self.patient:
                 return None
-            self._collect(None)
-            self._top_up()
+            self._receive_answers(None)
+            self._send_more_tasks()
         return self.answers[task.slot]
 
-    def _forget(self, task: _Task) -> None:
+    def _drop_task(self, task: _Task) -> None:
         """The task is no longer wanted: revoke it, or remove its result."""
         self.tasks.pop(task.real, None)
         self.by_slot.pop(task.slot, None)
         if self.answers.pop(task.slot, None) is not None:
-            self._remove(task.slot)
+            self._delete_result(task.slot)
         elif self.flags is not None:
-            self.flags[task.slot] = _REVOKED
+            self.flags[task.slot] = TASK_REVOKED
 
-    def _remove(self, slot: int) -> None:
+    def _delete_result(self, slot: int) -> None:
         if self.folder is None:
             return
         try:
-            os.unlink(os.path.join(self.folder, str(slot)))
+            os.unlink(result_path(self.folder, slot))
         except OSError:
             pass
-
-
-def _well_formed(status: int, value: object) -> bool:
-    """A parsed file and its fast-path flag, or the syntax errors found."""
-    if status == _OK:
-        return isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], ast.File) \
-            and isinstance(value[1], bool)
-    return isinstance(value, tuple) and bool(value) and all(isinstance(d, Finding) for d in value)

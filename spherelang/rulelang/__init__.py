@@ -11,7 +11,9 @@ Modules:
 - :mod:`.values`   runtime values: truthiness, ``==``, rendering numbers and lists
 - :mod:`.schema`   the collections and THE attribute table, the only bridge to the model
 - :mod:`.builtins` ``count sum min max any all len abs``
-- :mod:`.compiler` arena -> program, static checks (RUL001)
+- :mod:`.compiler` ``rule`` blocks -> compiled rules (RUL001); its parts:
+  :mod:`.expression_compiler` (arena -> program, checked statically),
+  :mod:`.static_types`, :mod:`.scope`, :mod:`.assembler`, :mod:`.hints`
 - :mod:`.machine`  the stack machine and its operations
 - :mod:`.runner`   :func:`run_user_rules`: violations, RUL001, RUL002 (RUL003 is for plugins)
 - :mod:`.plugins`  rules written in Python (``@rule``, entry points)

@@ -1,6 +1,7 @@
 """``sphere fmt`` as a library: golden layouts, and properties over every model
-in the repository and the shared conformance cases, and over random re-layouts
-of them (idempotence, meaning preservation, comments kept, canonical shape).
+in the repository (the public conformance cases included, in
+tests/cases/conformance), and over random re-layouts of them (idempotence,
+meaning preservation, comments kept, canonical shape).
 
 Run ``pytest --update-golden tests/test_fmt.py`` after a deliberate layout
 change and review the diff of ``tests/golden/fmt/*.formatted.sphere``.
@@ -30,8 +31,7 @@ from spherelang.syntax.source import BOM, prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "fmt"
-CONFORMANCE = Path("/work/shared/conformance/cases")
-CORPUS_DIRS = {"examples": ROOT / "examples", "cases": ROOT / "tests" / "cases", "conformance": CONFORMANCE}
+CORPUS_DIRS = {"examples": ROOT / "examples", "cases": ROOT / "tests" / "cases"}
 
 
 # ---------------------------------------------------------------- corpus

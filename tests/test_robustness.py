@@ -60,7 +60,6 @@ except ImportError:  # pragma: no cover - where the limits lived before
     from spherelang.loading import Limits
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_CASES = Path("/work/shared/conformance/cases")
 REGRESSIONS = REPO / "tests" / "regressions"
 KEYWORDS = sphere_parser.KEYWORDS
 FORMATS = ("text", "json", "sarif", "github", "junit", "concise")
@@ -151,7 +150,7 @@ def api_round(path: Path) -> spherelang.engine.Report:  # type: ignore[name-defi
 
 def seed_files() -> list[Path]:
     found: list[Path] = []
-    for top in (REPO / "examples", REPO / "tests" / "cases", SHARED_CASES):
+    for top in (REPO / "examples", REPO / "tests" / "cases"):
         if top.is_dir():
             found.extend(sorted(top.rglob("*.sphere")))
     return found

@@ -19,6 +19,7 @@ from spherelang.syntax.source import decode
 from spherelang.syntax.transform import CURRENT_FILE, SUPPRESSIONS, parse_embedded_expr
 
 from .modelgen import generate
+from .support import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted(p for base in (ROOT / "examples", ROOT / "tests") for p in base.rglob("*.sphere"))
@@ -85,7 +86,7 @@ def test_generated_national_model(tmp_path: Path) -> None:
 PLAIN = [t for _, t in TEXTS if fast(t, "x") is not None]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(4))
 @given(st.sampled_from(PLAIN or ["sphere A : b {\n}\n"]), st.data())
 def test_random_spacing_and_edits_never_disagree(text: str, data: st.DataObject) -> None:
     lines = text.split("\n")

@@ -51,6 +51,8 @@ from spherelang.rulelang import (
 )
 from spherelang.syntax import ParseFailure, ast, parse_expression, parse_text
 
+from .support import examples
+
 FILE = "m.sphere"
 BUILTIN_CODES = frozenset({"BAL001", "BAL003", "NEST001", "RUL001", "RUL002"})
 
@@ -817,7 +819,7 @@ def _typed_expressions() -> st.SearchStrategy[str]:
     return st.one_of(num, text, lists, boolean)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(2))
 @given(st.one_of(_expressions(), _typed_expressions()), st.sampled_from(range(4)))
 def test_any_expression_evaluates_or_fails_cleanly(text: str, which: int) -> None:
     try:

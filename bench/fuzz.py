@@ -63,8 +63,7 @@ REPO = Path(__file__).resolve().parents[1]
 SEED_DIRS = [
     REPO / "examples",
     REPO / "tests" / "cases",
-    REPO / "tests" / "regressions",
-    Path("/work/shared/conformance/cases"),
+    REPO / "tests" / "regressions",  # tests/cases/conformance holds the public conformance cases
 ]
 
 KEYWORDS = (

@@ -1,5 +1,5 @@
-"""Every case under tests/cases (and the shared public conformance cases) checks
-exactly as its ``// expect:`` comments say. A case is a file or a folder; names
+"""Every case under tests/cases (the public conformance cases included, copied
+into tests/cases/conformance) checks exactly as its ``// expect:`` comments say. A case is a file or a folder; names
 starting with '_' are helpers. Runs in process, the way `sphere check
 --fail-on info .` runs from inside the case's directory."""
 
@@ -30,13 +30,9 @@ def _children(folder: Path) -> list[Path]:
 
 
 def _cases() -> list[Path]:
-    """tests/cases/FAMILY/CASE and shared/conformance/cases/CASE."""
+    """tests/cases/FAMILY/CASE: nothing outside the repository."""
     own = HERE / "cases"
-    found = [case for family in _children(own) if family.is_dir() for case in _children(family)] if own.is_dir() else []
-    shared = HERE.parent.parent / "shared" / "conformance" / "cases"
-    if shared.is_dir():
-        found += _children(shared)
-    return found
+    return [case for family in _children(own) if family.is_dir() for case in _children(family)]
 
 
 CONFIG = attrs.evolve(Config(), fail_on=Severity.INFO)

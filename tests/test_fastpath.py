@@ -1,12 +1,12 @@
 """The fast path gives exactly the LALR parser's AST, or gives up.
 
-Differential: every .sphere file in the repository and the public conformance
-cases, generated national models, and random layouts of accepted files.
+Differential: every .sphere file in the repository (the public conformance
+cases included, in tests/cases/conformance), generated national models, and
+random layouts of accepted files.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,9 +18,11 @@ from spherelang.syntax.fastpath import parse_fast
 from spherelang.syntax.source import decode
 from spherelang.syntax.transform import CURRENT_FILE, SUPPRESSIONS, parse_embedded_expr
 
+from .modelgen import generate
+from .support import examples
+
 ROOT = Path(__file__).resolve().parents[1]
-FILES = sorted(p for base in (ROOT / "examples", ROOT / "tests", ROOT.parent / "shared" / "conformance")
-               if base.is_dir() for p in base.rglob("*.sphere"))
+FILES = sorted(p for base in (ROOT / "examples", ROOT / "tests") for p in base.rglob("*.sphere"))
 
 
 def lalr(text: str, path: str) -> object:
@@ -75,11 +77,6 @@ def test_fast_path_takes_the_common_files() -> None:
 
 
 def test_generated_national_model(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from generate import generate
-    finally:
-        sys.path.pop(0)
     generate(300, str(tmp_path / "m"))
     text = decode((tmp_path / "m" / "model.sphere").read_bytes())
     got = fast(text, "m.sphere")
@@ -89,7 +86,7 @@ def test_generated_national_model(tmp_path: Path) -> None:
 PLAIN = [t for _, t in TEXTS if fast(t, "x") is not None]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(4))
 @given(st.sampled_from(PLAIN or ["sphere A : b {\n}\n"]), st.data())
 def test_random_spacing_and_edits_never_disagree(text: str, data: st.DataObject) -> None:
     lines = text.split("\n")

@@ -1,6 +1,7 @@
 """``sphere fmt`` as a library: golden layouts, and properties over every model
-in the repository and the shared conformance cases, and over random re-layouts
-of them (idempotence, meaning preservation, comments kept, canonical shape).
+in the repository (the public conformance cases included, in
+tests/cases/conformance), and over random re-layouts of them (idempotence,
+meaning preservation, comments kept, canonical shape).
 
 Run ``pytest --update-golden tests/test_fmt.py`` after a deliberate layout
 change and review the diff of ``tests/golden/fmt/*.formatted.sphere``.
@@ -28,10 +29,11 @@ from spherelang.fmt.layout import LINE_BOUND
 from spherelang.fmt.tokens import tokens
 from spherelang.syntax.source import BOM, prepare
 
+from .support import examples
+
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "fmt"
-CONFORMANCE = Path("/work/shared/conformance/cases")
-CORPUS_DIRS = {"examples": ROOT / "examples", "cases": ROOT / "tests" / "cases", "conformance": CONFORMANCE}
+CORPUS_DIRS = {"examples": ROOT / "examples", "cases": ROOT / "tests" / "cases"}
 
 
 # ---------------------------------------------------------------- corpus
@@ -231,7 +233,7 @@ def relayout(text: str, rnd: random.Random, *, extras: bool) -> str:
     return "".join(out)
 
 
-_SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SLOW = settings(max_examples=examples(1.5))
 
 
 @_SLOW
@@ -253,7 +255,7 @@ def test_relayouts_format_well(text: str, seed: int) -> None:
     assert_formats_well(mutated)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(0.75))
 @given(st.sampled_from(CORPUS_TEXTS), st.booleans(), st.booleans())
 def test_line_ends_and_bom_do_not_matter(text: str, crlf: bool, bom: bool) -> None:
     text = text.removeprefix(BOM)  # a corpus file may carry its own BOM already

@@ -25,7 +25,7 @@ from spherelang.config import DEFAULT_LIMITS
 from spherelang.loading import LoadedModel, load_model
 from spherelang.loading import parallel
 
-from .support import deadline
+from .support import examples
 
 pytestmark = pytest.mark.skipif(not parallel.available(), reason="workers are forked (POSIX, not macOS)")
 
@@ -89,9 +89,8 @@ def eager(monkeypatch: pytest.MonkeyPatch, many_cpus: None) -> None:
 
 def same(entry: Path, jobs: int = 2, **options: object) -> tuple[LoadedModel, LoadedModel]:
     """Load serially and in parallel; both must give the very same model."""
-    with deadline(30):
-        serial = load_model(str(entry), **options)  # type: ignore[arg-type]
-        par = load_model(str(entry), jobs=jobs, **options)  # type: ignore[arg-type]
+    serial = load_model(str(entry), **options)  # type: ignore[arg-type]
+    par = load_model(str(entry), jobs=jobs, **options)  # type: ignore[arg-type]
     assert [f.path for f in par.files] == [f.path for f in serial.files]
     assert par.findings == serial.findings
     assert par == serial
@@ -409,7 +408,7 @@ def graphs(draw: st.DrawFn) -> dict[str, str | bytes]:
     return files
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(files=graphs(), patient=st.booleans())
 def test_random_import_graphs(files: dict[str, str | bytes], patient: bool, eager: None,
                               monkeypatch: pytest.MonkeyPatch) -> None:

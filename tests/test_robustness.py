@@ -17,11 +17,18 @@ The bar, as tested here:
 * the same input gives byte-identical output across runs and hash seeds;
 * threads give the same results as a serial run; nothing leaks between calls.
 
-Property tests use hypothesis; ``SPHERE_ROBUSTNESS_EXAMPLES`` (default 200)
-scales the number of examples of the fuzz-style tests, for longer local runs
-(``bench/fuzz.py`` is the hours-long fuzzer). Known bugs are
+No test here asserts a time: runaway work is caught by counting it
+(``tests/support.py``: calls made for an input and one 8 times larger, the
+characters handed to the LALR parser), so that a busy machine cannot fail a test.
+
+Property tests use hypothesis: each fuzz test runs the profile's number of
+examples (``tests/conftest.py``; the ``ci`` profile is bounded and
+derandomized), and its ``..._at_length`` twin, marked ``slow``, runs
+``SPHERE_ROBUSTNESS_EXAMPLES`` (default 200) examples (``bench/fuzz.py`` is
+the hours-long fuzzer). Whole corpora are sampled in the fast suite and run in
+full under ``slow``, with the 100,000-deep and 5 MB inputs. Known bugs are
 ``xfail(strict=True)`` tests whose reason names the bug; the report of
-issue 8 has the proposed fixes. Tests marked ``slow`` take a few seconds each.
+issue 8 has the proposed fixes.
 """
 
 from __future__ import annotations
@@ -36,8 +43,8 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -52,7 +59,9 @@ from spherelang import Config, SphereError, SphereSyntaxError, SphereUsageError
 from spherelang.cli import main
 from spherelang.syntax import parser as sphere_parser
 
-from .support import deadline
+from .support import assert_linear, examples, hang_guard
+
+T = TypeVar("T")
 
 try:
     from spherelang.config import Limits
@@ -60,25 +69,28 @@ except ImportError:  # pragma: no cover - where the limits lived before
     from spherelang.loading import Limits
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_CASES = Path("/work/shared/conformance/cases")
 REGRESSIONS = REPO / "tests" / "regressions"
 KEYWORDS = sphere_parser.KEYWORDS
 FORMATS = ("text", "json", "sarif", "github", "junit", "concise")
 EXAMPLES = int(os.environ.get("SPHERE_ROBUSTNESS_EXAMPLES", "200"))
+slow = pytest.mark.slow
 
-# `slow` is a marker of this file; registered here so that pytest does not warn
-# (add `markers = ["slow: ..."]` to [tool.pytest.ini_options] to drop this).
-_config = getattr(pytest.mark, "_config", None)
-if _config is not None:
-    _config.addinivalue_line("markers", "slow: a robustness test taking seconds (deselect with -m 'not slow')")
+_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much, HealthCheck.large_base_example]
 
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
-                           HealthCheck.large_base_example],
-)
-FUZZ_FEW = settings(FUZZ, max_examples=max(20, EXAMPLES // 4))
+
+def fuzz_tests(body: Callable[..., None], *strategies: st.SearchStrategy[Any], share: float = 1.0
+               ) -> tuple[Callable[..., None], Callable[..., None]]:
+    """Two tests of one body: the fast one with ``share`` of the hypothesis
+    profile's examples, and its ``slow`` twin with ``share`` of ``EXAMPLES``."""
+    fast = settings(max_examples=examples(share), deadline=None, suppress_health_check=_HEALTH)
+    heavy = settings(max_examples=max(20, round(EXAMPLES * share)), deadline=None, suppress_health_check=_HEALTH)
+    return fast(given(*strategies)(body)), slow(heavy(given(*strategies)(body)))
+
+
+def sample(items: list[T], every: int) -> list[T]:
+    """Every ``every``-th item, from the first: a deterministic sample for the fast
+    suite (sorted inputs, so each family of cases is represented)."""
+    return items[::every]
 
 
 # ================================================================ helpers
@@ -151,7 +163,7 @@ def api_round(path: Path) -> spherelang.pipeline.Report:  # type: ignore[name-de
 
 def seed_files() -> list[Path]:
     found: list[Path] = []
-    for top in (REPO / "examples", REPO / "tests" / "cases", SHARED_CASES):
+    for top in (REPO / "examples", REPO / "tests" / "cases"):
         if top.is_dir():
             found.extend(sorted(top.rglob("*.sphere")))
     return found
@@ -257,9 +269,7 @@ TOKENS = sorted(KEYWORDS) + ["A", "B", "x", "s", "Nation", "KZT", "1", "0.5", "-
 # ================================================================ 1. never crash
 
 
-@FUZZ
-@given(st.text())
-def test_parse_any_text_raises_only_syntax_errors(text: str) -> None:
+def _parse_any_text(text: str) -> None:
     try:
         spherelang.parse(text, path="fuzz.sphere")
     except SphereSyntaxError as exc:
@@ -268,18 +278,22 @@ def test_parse_any_text_raises_only_syntax_errors(text: str) -> None:
         assert d.span.file == "fuzz.sphere"
 
 
-@FUZZ
-@given(st.lists(st.sampled_from(TOKENS), max_size=80).map(" ".join))
-def test_parse_token_soup_raises_only_syntax_errors(text: str) -> None:
+test_parse_any_text_raises_only_syntax_errors, test_parse_any_text_raises_only_syntax_errors_at_length = \
+    fuzz_tests(_parse_any_text, st.text())
+
+
+def _parse_token_soup(text: str) -> None:
     try:
         spherelang.parse(text)
     except SphereSyntaxError as exc:
         assert exc.diagnostic.code == "SPH001"
 
 
-@FUZZ
-@given(st.binary(max_size=2000) | st.lists(st.sampled_from(TOKENS), max_size=60).map(lambda t: " ".join(t).encode()))
-def test_check_any_bytes_never_raises(ws: Workspace, data: bytes) -> None:
+test_parse_token_soup_raises_only_syntax_errors, test_parse_token_soup_raises_only_syntax_errors_at_length = \
+    fuzz_tests(_parse_token_soup, st.lists(st.sampled_from(TOKENS), max_size=80).map(" ".join))
+
+
+def _check_any_bytes(ws: Workspace, data: bytes) -> None:
     path = ws.file("bytes.sphere", data)
     report = api_round(path)
     text_ok = True
@@ -289,6 +303,11 @@ def test_check_any_bytes_never_raises(ws: Workspace, data: bytes) -> None:
         text_ok = False
     if not text_ok:
         assert "SPH005" in {v.code for v in report.violations}
+
+
+test_check_any_bytes_never_raises, test_check_any_bytes_never_raises_at_length = fuzz_tests(
+    _check_any_bytes,
+    st.binary(max_size=2000) | st.lists(st.sampled_from(TOKENS), max_size=60).map(lambda t: " ".join(t).encode()))
 
 
 @functools.cache
@@ -316,9 +335,7 @@ def _grammar_strategy() -> st.SearchStrategy[str]:
     return from_lark(grammar, start="start", explicit=explicit)
 
 
-@FUZZ
-@given(st.data())
-def test_programs_generated_from_the_grammar_parse_or_give_sph001(ws: Workspace, data: st.DataObject) -> None:
+def _programs_generated_from_the_grammar(ws: Workspace, data: st.DataObject) -> None:
     text = data.draw(_grammar_strategy())
     try:
         spherelang.parse(text, path="gen.sphere")
@@ -329,19 +346,24 @@ def test_programs_generated_from_the_grammar_parse_or_give_sph001(ws: Workspace,
     api_round(path)
 
 
-@FUZZ
-@given(mutated_seed())
-def test_mutated_models_check_and_evaluate_every_scenario(ws: Workspace, case: tuple[Path, bytes]) -> None:
+(test_programs_generated_from_the_grammar_parse_or_give_sph001,
+ test_programs_generated_from_the_grammar_parse_or_give_sph001_at_length) = \
+    fuzz_tests(_programs_generated_from_the_grammar, st.data())
+
+
+def _mutated_models_check(ws: Workspace, case: tuple[Path, bytes]) -> None:
     seed, data = case
-    with ws.mutated(seed, data) as path, deadline(60):
+    with ws.mutated(seed, data) as path:
         api_round(path)
 
 
-@FUZZ_FEW
-@given(mutated_seed())
-def test_mutated_models_through_the_cli_print_valid_json(ws: Workspace, case: tuple[Path, bytes]) -> None:
+test_mutated_models_check_and_evaluate_every_scenario, test_mutated_models_check_and_evaluate_every_scenario_at_length = \
+    fuzz_tests(_mutated_models_check, mutated_seed())
+
+
+def _mutated_models_through_the_cli(ws: Workspace, case: tuple[Path, bytes]) -> None:
     seed, data = case
-    with ws.mutated(seed, data) as path, deadline(60):
+    with ws.mutated(seed, data) as path:
         check_all_formats(path, ("json", "sarif", "text"))
         code, out, err = run_cli(["eval", "--no-cache", "--format", "json", str(path)])
         assert_cli_answers(code, out, err)
@@ -353,20 +375,39 @@ def test_mutated_models_through_the_cli_print_valid_json(ws: Workspace, case: tu
                 strict_json(out)
 
 
+test_mutated_models_through_the_cli_print_valid_json, test_mutated_models_through_the_cli_print_valid_json_at_length = \
+    fuzz_tests(_mutated_models_through_the_cli, mutated_seed(), share=0.25)
+
+
 def re_scenarios(data: bytes) -> list[str]:
     import re
 
     return sorted(set(re.findall(r"scenario\s+([^\W\d]\w*)", data.decode("utf-8", "replace"))))[:3]
 
 
-@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: str(p.relative_to(p.parents[1])))
-def test_every_seed_file_answers_in_every_format(ws: Workspace, seed: Path) -> None:
+def _seed_id(seed: Path) -> str:
+    return str(seed.relative_to(seed.parents[1]))
+
+
+def seed_answers(ws: Workspace, seed: Path, formats: tuple[str, ...]) -> None:
     path = ws.place(seed)
-    with deadline(60):
-        api_round(path)
-    for fmt in ("json", "text"):
-        code, out, err = run_cli(["check", "--no-cache", "--format", fmt, str(path)])
-        assert_cli_answers(code, out, err)
+    api_round(path)
+    check_all_formats(path, formats)
+
+
+def test_sampled_seed_files_answer(ws: Workspace) -> None:
+    """A seventh of the corpus (every 7th file, all families), through the API and
+    the text and JSON formats; the whole corpus in every format is ``slow``."""
+    chosen = sample(SEEDS, 7)
+    assert len(chosen) >= 30
+    for seed in chosen:
+        seed_answers(ws, seed, ("json", "text"))
+
+
+@slow
+@pytest.mark.parametrize("seed", SEEDS, ids=_seed_id)
+def test_every_seed_file_answers_in_every_format(ws: Workspace, seed: Path) -> None:
+    seed_answers(ws, seed, FORMATS)
 
 
 #: (option, value) pairs the API must either accept or refuse with SphereUsageError
@@ -399,17 +440,21 @@ def test_api_options_raise_only_usage_errors(ws: Workspace, option: str, value: 
             pass
 
 
-@FUZZ_FEW
-@given(st.lists(st.sampled_from(["--select", "--ignore", "--fail-on", "--scenario", "--corridor-tolerance",
-                                 "--elasticity-threshold", "--rule-budget", "--format", "--statistics", "--jobs",
-                                 "x", "BAL", "-1", "nan", "1e999", "", "é", "error", "json", "ALL"]), max_size=6))
-def test_cli_arguments_exit_0_1_or_2(ws: Workspace, args: list[str]) -> None:
+def _cli_arguments(ws: Workspace, args: list[str]) -> None:
     home = ws.top / "args"  # alone: '--scenario PATH' leaves no path, and '.' is checked
     home.mkdir(exist_ok=True)
     (home / "args.sphere").write_text("sphere A : political {\n  channel c strength 0.5\n}\n")
     with contextlib.chdir(home):
         code, out, err = run_cli(["check", "--no-cache", *args, "args.sphere"])
     assert_cli_answers(code, out, err, (0, 1, 2))
+
+
+test_cli_arguments_exit_0_1_or_2, test_cli_arguments_exit_0_1_or_2_at_length = fuzz_tests(
+    _cli_arguments,
+    st.lists(st.sampled_from(["--select", "--ignore", "--fail-on", "--scenario", "--corridor-tolerance",
+                              "--elasticity-threshold", "--rule-budget", "--format", "--statistics", "--jobs",
+                              "x", "BAL", "-1", "nan", "1e999", "", "é", "error", "json", "ALL"]), max_size=6),
+    share=0.25)
 
 
 # ---------------------------------------------------------------- crash regressions (tests/regressions/)
@@ -430,10 +475,9 @@ def test_regression_inputs(ws: Workspace, path: Path) -> None:
     home.mkdir(parents=True, exist_ok=True)
     target = home / path.name
     target.write_bytes(path.read_bytes())
-    with deadline(30):
-        api_round(target)
-        check_all_formats(target)
-        eval_all_formats(target)
+    api_round(target)
+    check_all_formats(target)
+    eval_all_formats(target)
 
 
 GLUED = [
@@ -498,23 +542,41 @@ def assert_no_user_rule_failure(report: object) -> None:
 
 @pytest.mark.parametrize("case", sorted(DEPTH_CASES))
 def test_a_thousand_levels_work_everywhere(ws: Workspace, case: str) -> None:
+    """Parse, load, check, evaluate and the text and JSON outputs; every other
+    output format at this depth is the ``slow`` twin below."""
     make, _ = DEPTH_CASES[case]
     text = make(1000)
-    with deadline(60):
-        tree = spherelang.parse(text, path="deep.sphere")
-        assert tree == spherelang.parse(text, path="deep.sphere")
-        assert len(repr(tree)) > 0
-        path = ws.file(f"deep-{case}.sphere", text)
-        model = spherelang.load(path)
-        assert model == spherelang.load(path)
-        assert len(repr(model)) > 0
-        report = spherelang.check(model)
-        assert_no_user_rule_failure(report)
-        spherelang.evaluate(model)
-        for name in dict.fromkeys(s.name for s in model.scenarios):
-            spherelang.evaluate(model, name)
-        check_all_formats(path)
-        eval_all_formats(path)
+    tree = spherelang.parse(text, path="deep.sphere")
+    assert tree == spherelang.parse(text, path="deep.sphere")
+    assert len(repr(tree)) > 0
+    path = ws.file(f"deep-{case}.sphere", text)
+    model = spherelang.load(path)
+    assert model == spherelang.load(path)
+    assert len(repr(model)) > 0
+    report = spherelang.check(model)
+    assert_no_user_rule_failure(report)
+    spherelang.evaluate(model)
+    for name in dict.fromkeys(s.name for s in model.scenarios):
+        spherelang.evaluate(model, name)
+    check_all_formats(path, ("json", "text"))
+
+
+@slow
+@pytest.mark.parametrize("case", sorted(DEPTH_CASES))
+def test_a_thousand_levels_in_every_output_format(ws: Workspace, case: str) -> None:
+    make, _ = DEPTH_CASES[case]
+    path = ws.file(f"deep-{case}.sphere", make(1000))
+    check_all_formats(path)
+    eval_all_formats(path)
+
+
+@pytest.mark.parametrize("case", sorted(DEPTH_CASES))
+def test_depth_costs_linear_work(ws: Workspace, case: str) -> None:
+    """Checking 8 times deeper input makes a bounded multiple of the calls: no
+    level re-walks the levels above it (the 100,000-deep inputs are ``slow``)."""
+    make, _ = DEPTH_CASES[case]
+    assert_linear(make, lambda text: spherelang.check(ws.file(f"linear-{case}.sphere", text)), 120,
+                  what=f"checking {case} nested n deep")
 
 
 @pytest.mark.parametrize("depth", [1025, 1100, 5000])
@@ -522,8 +584,7 @@ def test_a_thousand_levels_work_everywhere(ws: Workspace, case: str) -> None:
 def test_deeper_brackets_give_one_clear_sph001(ws: Workspace, case: str, depth: int) -> None:
     make, _ = DEPTH_CASES[case]
     path = ws.file(f"too-deep-{case}.sphere", make(depth + 2))
-    with deadline(60):
-        report = spherelang.check(path)
+    report = spherelang.check(path)
     (only,) = report.violations
     assert only.code == "SPH001" and "nest" in only.message.lower() and "1024" in only.message
 
@@ -534,8 +595,7 @@ def test_deeper_chains_answer_without_recursion(ws: Workspace, case: str) -> Non
     (or, were they limited, one SPH001), never a RecursionError."""
     make, _ = DEPTH_CASES[case]
     path = ws.file(f"chain-{case}.sphere", make(5000))
-    with deadline(60):
-        report = spherelang.check(path)
+    report = spherelang.check(path)
     codes = [v.code for v in report.violations]
     assert codes == ["SPH001"] or ("R1" not in codes and "RUL001" not in codes and "SPH001" not in codes), codes
 
@@ -543,21 +603,17 @@ def test_deeper_chains_answer_without_recursion(ws: Workspace, case: str) -> Non
 HUNDRED_K = 100_000
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if not limited else c
-                                  for c, (_, limited) in sorted(DEPTH_CASES.items())])
-def test_a_hundred_thousand_levels_answer_within_a_minute(ws: Workspace, case: str) -> None:
+@slow
+@pytest.mark.parametrize("case", sorted(DEPTH_CASES))
+def test_a_hundred_thousand_levels_answer(ws: Workspace, case: str) -> None:
     make, _ = DEPTH_CASES[case]
     path = ws.file(f"huge-{case}.sphere", make(HUNDRED_K))
-    start = time.perf_counter()
-    with deadline(60):
+    with hang_guard():
         report = spherelang.check(path)
         code, out, err = run_cli(["check", "--no-cache", "--format", "json", str(path)])
-    elapsed = time.perf_counter() - start
     assert_cli_answers(code, out, err)
     strict_json(out)
     assert len(report.violations) <= 100
-    print(f"{case}: {HUNDRED_K} levels answered in {elapsed:.2f}s ({[v.code for v in report.violations][:3]})")
-    assert elapsed < 60
 
 
 def test_the_recursion_limit_is_untouched() -> None:
@@ -571,66 +627,82 @@ def test_the_recursion_limit_is_untouched() -> None:
 FIVE_MB = 5 * 1024 * 1024
 
 
-def five_mb_lines() -> dict[str, str]:
-    """One line of at least 5 MB, of several shapes; ``dense`` ones are a token every few bytes."""
-    n_layers = FIVE_MB // 9
-    pairs = FIVE_MB // 7
-    return {
-        "comment": ONE + "// " + "x" * FIVE_MB + "\n",
-        "string": 'model "' + "s" * FIVE_MB + '"\n' + ONE,
-        "name": "sphere " + "N" * FIVE_MB + " : political { channel c strength 0.5 }\n",
-        "garbage": "@" * FIVE_MB,
-        "layers": "layers " + " > ".join(f"l{i}" for i in range(n_layers)) + "\n" + ONE.replace("political", "l0"),
-        "dense-requires": "sphere A : political { channel c strength 0.5; power p; resource r = 1; responsibility d requires "
-                    + ", ".join(["p", "r 0"] * pairs) + " }\n",
-        "dense-semicolons": ONE + ";" * FIVE_MB + "\n",
-        "dense-expression": ONE + RULE.format(expr=" + ".join(["1"] * (FIVE_MB // 4)) + " > 0").replace("\n  ", " ; "),
-    }
+#: one line of at least ``size`` characters, of several shapes; ``dense`` ones are a token every few bytes
+LONG_LINES: dict[str, Callable[[int], str]] = {
+    "comment": lambda size: ONE + "// " + "x" * size + "\n",
+    "string": lambda size: 'model "' + "s" * size + '"\n' + ONE,
+    "name": lambda size: "sphere " + "N" * size + " : political { channel c strength 0.5 }\n",
+    "garbage": lambda size: "@" * size,
+    "layers": lambda size: "layers " + " > ".join(f"l{i}" for i in range(size // 9)) + "\n"
+                           + ONE.replace("political", "l0"),
+    "dense-requires": lambda size: "sphere A : political { channel c strength 0.5; power p; resource r = 1; "
+                                   "responsibility d requires " + ", ".join(["p", "r 0"] * (size // 7)) + " }\n",
+    "dense-semicolons": lambda size: ONE + ";" * size + "\n",
+    "dense-expression": lambda size: ONE + RULE.format(expr=" + ".join(["1"] * (size // 4)) + " > 0")
+                                                .replace("\n  ", " ; "),
+}
 
 
-@pytest.mark.parametrize("kind", [pytest.param(k, marks=pytest.mark.slow) if k.startswith("dense") else k
-                                  for k in sorted(five_mb_lines())])
+@pytest.mark.parametrize("kind", sorted(LONG_LINES))
+def test_a_long_line_costs_linear_work(ws: Workspace, kind: str) -> None:
+    """A line 8 times longer makes a bounded multiple of the calls (the 5 MB lines are ``slow``)."""
+    def run(text: str) -> None:
+        assert len(spherelang.check(ws.file(f"line-{kind}.sphere", text)).violations) <= 100
+
+    assert_linear(LONG_LINES[kind], run, 4096, what=f"checking a long line of {kind}")
+
+
+@slow
+@pytest.mark.parametrize("kind", sorted(LONG_LINES))
 def test_a_five_megabyte_line_answers(ws: Workspace, kind: str) -> None:
-    text = five_mb_lines()[kind]
+    text = LONG_LINES[kind](FIVE_MB)
     assert len(text) >= FIVE_MB and text.count("\n") <= 8
     path = ws.file(f"5mb-{kind}.sphere", text)
-    start = time.perf_counter()
-    with deadline(60):
+    with hang_guard():  # what the call counts cannot see: a regular expression backtracking in C
         report = spherelang.check(path)
-    elapsed = time.perf_counter() - start
     assert len(report.violations) <= 100
-    print(f"5 MB {kind}: {elapsed:.2f}s, {len(report.violations)} diagnostics")
     if not kind.startswith("dense"):
         code, out, err = run_cli(["check", "--no-cache", "--format", "json", str(path)])
         assert_cli_answers(code, out, err)
         strict_json(out)
 
 
+def layers(n: int) -> str:
+    return "layers " + " > ".join(f"l{i}" for i in range(n)) + "\n" + ONE.replace("political", "l0")
+
+
 def test_many_layers_resolve_in_linear_time(ws: Workspace) -> None:
-    n = 60_000
-    path = ws.file("layers.sphere", "layers " + " > ".join(f"l{i}" for i in range(n)) + "\n" + ONE.replace("political", "l0"))
-    with deadline(5):
-        report = spherelang.check(path)
-    assert report.violations == ()
+    def run(text: str) -> None:
+        assert spherelang.check(ws.file("layers.sphere", text)).violations == ()
+
+    assert_linear(layers, run, 1000, what="resolving n layers")
 
 
-@pytest.mark.parametrize("shape", ["lines-of-garbage", "bad-members", "unclosed-strings", "stray-braces"])
-def test_a_hundred_thousand_syntax_errors_answer_quickly_with_few_diagnostics(ws: Workspace, shape: str) -> None:
-    n = 100_000
-    text = {
-        "lines-of-garbage": "@ !\n" * n,
-        "bad-members": "sphere A : political {\n" + "  power\n" * n + "}\n",
-        "unclosed-strings": 'model "x\n' * n,
-        "stray-braces": "}\n" * n,
-    }[shape]
+ERROR_SHAPES: dict[str, Callable[[int], str]] = {
+    "lines-of-garbage": lambda n: "@ !\n" * n,
+    "bad-members": lambda n: "sphere A : political {\n" + "  power\n" * n + "}\n",
+    "unclosed-strings": lambda n: 'model "x\n' * n,
+    "stray-braces": lambda n: "}\n" * n,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(ERROR_SHAPES))
+def test_many_syntax_errors_cost_linear_work(ws: Workspace, shape: str) -> None:
+    assert_linear(ERROR_SHAPES[shape], lambda text: spherelang.check(ws.file(f"errors-{shape}.sphere", text)), 1000,
+                  what=f"checking n lines of {shape}")
+
+
+@pytest.mark.parametrize("shape", sorted(ERROR_SHAPES))
+def test_a_hundred_thousand_syntax_errors_answer_quickly_with_few_diagnostics(ws: Workspace, shape: str,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Few diagnostics, and the LALR parser reads at most 10 times the file
+    however many errors it holds (recovery passes are bounded)."""
+    text = ERROR_SHAPES[shape](100_000)
     path = ws.file(f"errors-{shape}.sphere", text)
-    start = time.perf_counter()
-    with deadline(30):
-        report = spherelang.check(path)
-    elapsed = time.perf_counter() - start
+    ParseBudget(monkeypatch, len(text), factor=10)
+    report = spherelang.check(path)
     assert 1 <= len(report.violations) <= 100
     assert {v.code for v in report.violations} == {"SPH001"}
-    assert elapsed < 10, elapsed
 
 
 class ParseBudget:
@@ -662,8 +734,7 @@ def test_syntax_error_recovery_work_is_linear(ws: Workspace, monkeypatch: pytest
     text = "sphere A : political {\n  channel c strength 0.5\n" + body + "}\n"
     path = ws.file("recovery.sphere", text)
     ParseBudget(monkeypatch, len(text), factor=10)
-    with deadline(60):
-        report = spherelang.check(path)
+    report = spherelang.check(path)
     assert 1 <= len(report.violations) <= 100
 
 
@@ -672,8 +743,7 @@ def test_message_templates_are_parsed_in_linear_time(ws: Workspace, monkeypatch:
     text = ONE + 'rule R2 "m" {\n  for s in spheres\n  require true\n  message "' + "{1}" * parts + '"\n}\n'
     path = ws.file("message.sphere", text)
     ParseBudget(monkeypatch, len(text), factor=20)
-    with deadline(60):
-        spherelang.check(path)
+    spherelang.check(path)
 
 
 #: terminal -> the unterminated prefix and the piece repeated after it
@@ -705,22 +775,31 @@ LEXER_PREFIXES = {
 }
 
 
+def _lex(ws: Workspace, text: str) -> None:
+    try:
+        spherelang.parse(text)
+    except SphereSyntaxError:
+        pass
+    report = spherelang.check(ws.file("lexer.sphere", text))
+    assert all(v.code.startswith(("SPH", "ELA")) for v in report.violations)
+
+
 @pytest.mark.parametrize("name", sorted(LEXER_PREFIXES))
 def test_each_terminal_with_an_unterminated_prefix_answers_quickly(ws: Workspace, name: str) -> None:
+    """An unterminated token repeated n and 8n times, then an invalid character:
+    the calls made grow with the input, not with its square (no re-lexing from
+    every position, no re-parse per piece). The 20,000-piece inputs are ``slow``."""
     prefix, piece = LEXER_PREFIXES[name]
-    for repeats, limit in ((64, 0.5), (20_000, 5.0)):
-        text = prefix + piece * repeats + "\x01"  # and an invalid character at the end
-        start = time.perf_counter()
-        with deadline(30):
-            try:
-                spherelang.parse(text)
-            except SphereSyntaxError:
-                pass
-            report = spherelang.check(ws.file("lexer.sphere", text))
-        elapsed = time.perf_counter() - start
-        print(f"lexer {name} x{repeats}: {elapsed * 1000:.1f} ms")
-        assert all(v.code.startswith(("SPH", "ELA")) for v in report.violations)
-        assert elapsed < limit, f"{name} x{repeats}: {elapsed:.3f}s"
+    assert_linear(lambda n: prefix + piece * n + "\x01", lambda text: _lex(ws, text), 250,
+                  what=f"lexing {name} repeated n times")
+
+
+@slow
+@pytest.mark.parametrize("name", sorted(LEXER_PREFIXES))
+def test_each_terminal_with_a_long_unterminated_prefix_answers(ws: Workspace, name: str) -> None:
+    prefix, piece = LEXER_PREFIXES[name]
+    with hang_guard():  # what the call counts cannot see: a regular expression backtracking in C
+        _lex(ws, prefix + piece * 20_000 + "\x01")
 
 
 def test_the_file_size_cap_is_checked_before_reading(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -846,11 +925,7 @@ def test_bad_bytes_are_sph005_at_their_line_and_column(ws: Workspace, bad: bytes
     assert what in message
 
 
-@FUZZ
-@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufeff\r"), max_size=200),
-       st.integers(0, 200), st.sampled_from([b"\x00", b"\xff", b"\xc3(", b"\xed\xb0\x80"]),
-       st.sampled_from(["\n", "\r\n", "\r"]))
-def test_sph005_position_is_exact_for_any_text(ws: Workspace, text: str, at: int, bad: bytes, newline: str) -> None:
+def _sph005_position(ws: Workspace, text: str, at: int, bad: bytes, newline: str) -> None:
     at = min(at, len(text))
     before = text[:at].replace("\n", newline)
     data = before.encode() + bad + text[at:].replace("\n", newline).encode()
@@ -858,6 +933,13 @@ def test_sph005_position_is_exact_for_any_text(ws: Workspace, text: str, at: int
     want = (normal.count("\n") + 1, len(normal) - (normal.rfind("\n") + 1) + 1)
     line, column, _ = sph005(data, ws, "any.sphere")
     assert (line, column) == want
+
+
+test_sph005_position_is_exact_for_any_text, test_sph005_position_is_exact_for_any_text_at_length = fuzz_tests(
+    _sph005_position,
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufeff\r"), max_size=200),
+    st.integers(0, 200), st.sampled_from([b"\x00", b"\xff", b"\xc3(", b"\xed\xb0\x80"]),
+    st.sampled_from(["\n", "\r\n", "\r"]))
 
 
 def test_latin1_and_utf16_files_are_sph005(ws: Workspace) -> None:
@@ -889,25 +971,35 @@ def positions(report: object) -> list[tuple[object, ...]]:
             for v in report.violations]  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: str(p.relative_to(p.parents[1])))
-def test_lf_crlf_and_cr_give_identical_positions(ws: Workspace, seed: Path) -> None:
-    results = {}
-    for name, data in newline_variants(SEED_BYTES[seed]).items():
-        with ws.mutated(seed, data) as path:
-            results[name] = positions(spherelang.check(path))
-    assert results["crlf"] == results["lf"]
-    assert results["cr"] == results["lf"]
-
-
-@FUZZ_FEW
-@given(mutated_seed())
-def test_lf_crlf_and_cr_agree_on_mutated_models(ws: Workspace, case: tuple[Path, bytes]) -> None:
-    seed, data = case
+def assert_newlines_agree(ws: Workspace, seed: Path, data: bytes) -> None:
     results = {}
     for name, variant in newline_variants(data).items():
         with ws.mutated(seed, variant) as path:
             results[name] = positions(spherelang.check(path))
-    assert results["crlf"] == results["lf"] and results["cr"] == results["lf"]
+    assert results["crlf"] == results["lf"], seed
+    assert results["cr"] == results["lf"], seed
+
+
+def test_lf_crlf_and_cr_give_identical_positions_on_a_sample(ws: Workspace) -> None:
+    """A quarter of the corpus (every 4th file); the whole corpus is ``slow``."""
+    chosen = sample(SEEDS, 4)
+    assert len(chosen) >= 50
+    for seed in chosen:
+        assert_newlines_agree(ws, seed, SEED_BYTES[seed])
+
+
+@slow
+@pytest.mark.parametrize("seed", SEEDS, ids=_seed_id)
+def test_lf_crlf_and_cr_give_identical_positions(ws: Workspace, seed: Path) -> None:
+    assert_newlines_agree(ws, seed, SEED_BYTES[seed])
+
+
+def _newlines_on_mutated_models(ws: Workspace, case: tuple[Path, bytes]) -> None:
+    assert_newlines_agree(ws, *case)
+
+
+test_lf_crlf_and_cr_agree_on_mutated_models, test_lf_crlf_and_cr_agree_on_mutated_models_at_length = \
+    fuzz_tests(_newlines_on_mutated_models, mutated_seed(), share=0.25)
 
 
 NON_ASCII = ('sphere Минфин : political "Министерство — финансов" {\n  power налог "✓ ☃ 😀"\n'
@@ -915,27 +1007,42 @@ NON_ASCII = ('sphere Минфин : political "Министерство — фи
              'rule R1 "é" { for s in spheres\nrequire s.name == "x"\nmessage "sphere {s.name} ≠ x" }\n')
 
 
-@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1252", "utf-8"])
-def test_a_terminal_that_cannot_print_utf8_does_not_crash(tmp_path: Path, encoding: str) -> None:
+TERMINAL_ENCODINGS = ["ascii", "latin-1", "cp1252", "utf-8"]
+TERMINAL_COMMANDS = [["check", "m.sphere"], ["check", "--format", "concise", "m.sphere"],
+                     ["check", "--format", "json", "m.sphere"], ["check", "--format", "sarif", "m.sphere"],
+                     ["check", "--format", "github", "m.sphere"], ["check", "--format", "junit", "m.sphere"],
+                     ["check", "--statistics", "m.sphere"], ["eval", "m.sphere"],
+                     ["eval", "--scenario", "Реформа", "m.sphere"], ["explain", "SPH001"],
+                     ["explain", "R1", "m.sphere"], ["rules", "m.sphere"], ["check", "--scenario", "Нет", "m.sphere"],
+                     ["check", "нет.sphere"]]
+
+
+def assert_terminal_survives(tmp_path: Path, encoding: str, argv: list[str]) -> None:
+    """One command in a fresh interpreter whose stdout and stderr use ``encoding``."""
     (tmp_path / "sphere.toml").write_text("")
     (tmp_path / "m.sphere").write_text(NON_ASCII, encoding="utf-8")
     env = {**os.environ, "PYTHONIOENCODING": encoding, "NO_COLOR": "1", "LC_ALL": "C", "LANG": "C"}
-    commands = [["check", "m.sphere"], ["check", "--format", "concise", "m.sphere"],
-                ["check", "--format", "json", "m.sphere"], ["check", "--format", "sarif", "m.sphere"],
-                ["check", "--format", "github", "m.sphere"], ["check", "--format", "junit", "m.sphere"],
-                ["check", "--statistics", "m.sphere"], ["eval", "m.sphere"],
-                ["eval", "--scenario", "Реформа", "m.sphere"], ["explain", "SPH001"], ["explain", "R1", "m.sphere"],
-                ["rules", "m.sphere"], ["check", "--scenario", "Нет", "m.sphere"], ["check", "нет.sphere"]]
-    script = ("import sys\nfrom spherelang.cli import main\n"
-              "main(sys.argv[1:])\n")
-    for argv in commands:
-        proc = subprocess.run([sys.executable, "-c", script, *argv], cwd=tmp_path, env=env, capture_output=True,
-                              timeout=120)
-        out = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
-        assert proc.returncode in (0, 1, 2), (argv, out)
-        assert "Traceback" not in out and "internal error" not in out, (argv, out)
-        if argv[0] == "check" and "m.sphere" in argv and "--scenario" not in argv:
-            assert proc.returncode == 1 and proc.stdout, (argv, out)
+    script = "import sys\nfrom spherelang.cli import main\nmain(sys.argv[1:])\n"
+    proc = subprocess.run([sys.executable, "-c", script, *argv], cwd=tmp_path, env=env, capture_output=True)
+    out = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode in (0, 1, 2), (encoding, argv, out)
+    assert "Traceback" not in out and "internal error" not in out, (encoding, argv, out)
+    if argv[0] == "check" and "m.sphere" in argv and "--scenario" not in argv:
+        assert proc.returncode == 1 and proc.stdout, (encoding, argv, out)
+
+
+def test_a_terminal_that_cannot_print_utf8_does_not_crash(tmp_path: Path) -> None:
+    """Each command once, the encodings taken in turn (every encoding, every
+    command); each command under each encoding is the ``slow`` twin."""
+    for i, argv in enumerate(TERMINAL_COMMANDS):
+        assert_terminal_survives(tmp_path, TERMINAL_ENCODINGS[i % len(TERMINAL_ENCODINGS)], argv)
+
+
+@slow
+@pytest.mark.parametrize("encoding", TERMINAL_ENCODINGS)
+def test_a_terminal_that_cannot_print_utf8_does_not_crash_in_any_command(tmp_path: Path, encoding: str) -> None:
+    for argv in TERMINAL_COMMANDS:
+        assert_terminal_survives(tmp_path, encoding, argv)
 
 
 IDENTIFIERS = ["Минфин", "中文", "ﬁnance", "𝔘nicode", "_x1", "मंत्रालय", "e\u0301tat", "x\u00b7y", "\u2118x"]
@@ -1023,20 +1130,39 @@ def _determinism_project(root: Path) -> Path:
     return root
 
 
+#: one interpreter runs every command (what differs between interpreters is the hash seed)
+_DETERMINISM_SCRIPT = """\
+import contextlib, io, json, sys
+from spherelang.cli import main
+results = []
+for argv in json.loads(sys.argv[1]):
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(argv)
+        except SystemExit as exc:
+            code = exc.code
+    results.append([code, out.getvalue(), err.getvalue()])
+print(json.dumps(results))
+"""
+_DETERMINISM_COMMANDS = [["check", "--no-cache", "--format", fmt, "."] for fmt in ("text", "json", "sarif")] + [
+    ["eval", "--no-cache", "--format", "json", "--scenario", "political_reform", "examples/kazakhstan.sphere"]]
+
+
 def test_output_is_byte_identical_across_runs_and_hash_seeds(tmp_path: Path) -> None:
     root = _determinism_project(tmp_path)
-    outputs: dict[tuple[str, str], set[bytes]] = {}
+    outputs: dict[str, set[str]] = {}
     for seed in ("0", "1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed, "NO_COLOR": "1"}
-        for fmt in ("text", "json", "sarif"):
-            proc = subprocess.run([sys.executable, "-m", "spherelang", "check", "--no-cache", "--format", fmt, "."],
-                                  cwd=root, env=env, capture_output=True, timeout=300)
-            assert proc.returncode == 1, proc.stderr.decode()
-            outputs.setdefault(("check", fmt), set()).add(proc.stdout)
-        proc = subprocess.run([sys.executable, "-m", "spherelang", "eval", "--no-cache", "--format", "json",
-                               "--scenario", "political_reform", "examples/kazakhstan.sphere"],
-                              cwd=root, env=env, capture_output=True, timeout=300)
-        outputs.setdefault(("eval", "json"), set()).add(proc.stdout + proc.stderr)
+        proc = subprocess.run([sys.executable, "-c", _DETERMINISM_SCRIPT, json.dumps(_DETERMINISM_COMMANDS)],
+                              cwd=root, env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        results = json.loads(proc.stdout)
+        for argv, (code, out, err) in zip(_DETERMINISM_COMMANDS, results, strict=True):
+            if argv[0] == "check":
+                assert code == 1, err
+            outputs.setdefault(" ".join(argv), set()).add(out + err)
     for key, seen in outputs.items():
         assert len(seen) == 1, f"{key} differs across hash seeds"
 

@@ -55,6 +55,8 @@ from spherelang.pipeline.stamp import rule_severities, stamp
 from spherelang.resolve.declarations import rule_declaration
 from spherelang.syntax import ParseFailure, parse_expression, parse_text
 
+from .support import examples
+
 FILE = "m.sphere"
 BUILTIN_CODES = frozenset({"BAL001", "BAL003", "NEST001", "RUL001", "RUL002"})
 
@@ -828,7 +830,7 @@ def _typed_expressions() -> st.SearchStrategy[str]:
     return st.one_of(num, text, lists, boolean)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(2))
 @given(st.one_of(_expressions(), _typed_expressions()), st.sampled_from(range(4)))
 def test_any_expression_evaluates_or_fails_cleanly(text: str, which: int) -> None:
     try:

@@ -29,6 +29,8 @@ from spherelang.visual import layout_tree, pack_siblings, render_dot, render_htm
 from spherelang.visual.dot import quote
 from spherelang.visual.text import wrap_name
 
+from .support import examples
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 GOLDEN = Path(__file__).parent / "golden" / "visual"
@@ -166,7 +168,7 @@ def _forests(draw: st.DrawFn) -> tuple[list[int | None], list[tuple[float, float
     return parents, draw(st.lists(_labels, min_size=n, max_size=n))
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(1.25))
 @given(_forests())
 def test_layout_nests_children_and_separates_siblings(forest: tuple[list[int | None], list[tuple[float, float]]]
                                                       ) -> None:
@@ -179,7 +181,7 @@ def test_layout_nests_children_and_separates_siblings(forest: tuple[list[int | N
             assert _inside(circles[i], (0.0, 0.0, layout.radius), 1e-6 * layout.radius)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(1.25))
 @given(st.lists(st.floats(1e-3, 1e3), min_size=1, max_size=80))
 def test_pack_siblings_never_overlap_and_fit_their_enclosure(radii: list[float]) -> None:
     centres, outer = pack_siblings(radii)
@@ -244,7 +246,7 @@ def _sphere_files(draw: st.DrawFn) -> tuple[str, list[str]]:
     return "\n".join(lines) + "\n", paths
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(0.6), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(_sphere_files())
 def test_svg_of_random_models_nests_circles(tmp_path: Path, case: tuple[str, list[str]]) -> None:
     text, paths = case
@@ -407,7 +409,7 @@ def _split_quoted(text: str) -> list[str]:
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
 def test_graphviz_accepts_the_dot(kazakhstan: Model) -> None:
     dot = render_dot(kazakhstan, spherelang.evaluate(kazakhstan, "political_reform"))
-    result = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, timeout=30)
+    result = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "Kazakhstan" in result.stdout
 
@@ -436,7 +438,7 @@ def test_output_is_byte_identical_across_runs_and_hash_seeds(kazakhstan: Model) 
     for seed in ("1", "4242"):
         result = subprocess.run([sys.executable, "-c", _HASH_SCRIPT, str(EXAMPLES / "kazakhstan.sphere")],
                                 env={**os.environ, "PYTHONHASHSEED": seed}, cwd=os.getcwd(),
-                                capture_output=True, text=True, timeout=60, check=True)
+                                capture_output=True, text=True, check=True)
         assert result.stdout.split() == here
 
 

@@ -6,35 +6,45 @@ The public API is small::
 
     file = spherelang.parse(text, path="model.sphere")   # AST, or SphereSyntaxError
     model = spherelang.load("models/kz.sphere")           # resolved Model (never raises for bad content)
+    model = spherelang.loads(text, path="kz.sphere")      # the same from a string
     report = spherelang.check(model, select=["BAL"])      # Report of Diagnostics
     result = spherelang.evaluate(model, scenario="political_reform")
 
-Errors raised on purpose are :class:`SphereError` subclasses:
-:class:`SphereSyntaxError` from ``parse`` and :class:`SphereUsageError` for a
-missing file, an unknown scenario or a bad option.
+``check`` and ``evaluate`` take a resolved :class:`Model`, the path of an
+entry file, or the file :func:`parse` returns. Errors raised on purpose are
+:class:`SphereError` subclasses: :class:`SphereSyntaxError` from ``parse`` and
+:class:`SphereUsageError` for a missing file, an unknown scenario, a bad
+option or an argument of the wrong type.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Union
 
 from .config import Config
 from .diagnostics import Diagnostic, Severity, Span
 from .errors import SphereError, SphereSyntaxError, SphereUsageError
 from .version import __version__
 
-# Everything heavier (the parser, lark) is imported by the functions below when
-# first called, so that `sphere --help` and `import spherelang` start quickly.
+# Everything heavier (the parser, lark) is imported when first used, so that
+# `sphere --help` and `import spherelang` start quickly.
 if TYPE_CHECKING:
     from .model import Model
     from .pipeline import Evaluation, Report
+    from .rulelang.plugins import Finding, PythonRule, RuleFunction
     from .syntax.ast import File
+
+    ModelLike = Union[Model, str, os.PathLike[str], File]
 
 __all__ = [
     "Config",
     "Diagnostic",
+    "Evaluation",
+    "Finding",
+    "Model",
+    "Report",
     "Severity",
     "SphereError",
     "SphereSyntaxError",
@@ -44,9 +54,29 @@ __all__ = [
     "check",
     "evaluate",
     "load",
+    "loads",
     "parse",
     "rule",
 ]
+
+#: The classes the API returns, imported from their stage when first asked for.
+_LAZY = {
+    "Model": ("spherelang.model", "Model"),
+    "Report": ("spherelang.pipeline", "Report"),
+    "Evaluation": ("spherelang.pipeline", "Evaluation"),
+    "Finding": ("spherelang.rulelang.plugins", "Finding"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    found = _LAZY.get(name)
+    if found is None:
+        raise AttributeError(f"module 'spherelang' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(found[0]), found[1])
+    globals()[name] = value
+    return value
 
 
 def parse(text: str, path: str = "<string>") -> File:
@@ -54,6 +84,8 @@ def parse(text: str, path: str = "<string>") -> File:
     from .pipeline import syntax_error
     from .syntax import ParseFailure, parse_text
 
+    if not isinstance(text, str) or not isinstance(path, str):
+        raise SphereUsageError("parse takes the text of a file and its path, both strings")
     try:
         return parse_text(text, path)
     except ParseFailure as failure:
@@ -68,7 +100,25 @@ def load(path: str | os.PathLike[str], config: Config | None = None) -> Model:
     """
     from .pipeline import open_model
 
-    return open_model(path, config or Config())
+    if not isinstance(path, (str, os.PathLike)):
+        raise SphereUsageError(f"load takes the path of an entry file, not {type(path).__name__}")
+    return open_model(path, _checked_config(config))
+
+
+def loads(text: str, path: str = "<string>", config: Config | None = None) -> Model:
+    """Parse and resolve a model held in a string; its imports resolve relative
+    to ``path``'s directory. Problems in the text are in the report of :func:`check`."""
+    from .pipeline import open_model
+
+    if not isinstance(text, str) or not isinstance(path, str):
+        raise SphereUsageError("loads takes the text of a model and its path, both strings")
+    return open_model(path, _checked_config(config), given={path: text})
+
+
+def _checked_config(config: Config | None) -> Config:
+    if config is not None and not isinstance(config, Config):
+        raise SphereUsageError(f"config must be a spherelang.Config, not {type(config).__name__}")
+    return config or Config()
 
 
 def _config(config: Config | None, select: Iterable[str] | str | None, ignore: Iterable[str] | str | None,
@@ -76,52 +126,67 @@ def _config(config: Config | None, select: Iterable[str] | str | None, ignore: I
     import attrs
 
     from .config import parse_codes
+    from .settings import check_option
 
-    base = config or Config()
+    base = _checked_config(config)
     changes: dict[str, Any] = {}
     if select is not None:
         changes["select"] = parse_codes(select, "select")
     if ignore is not None:
         changes["ignore"] = parse_codes(ignore, "ignore")
-    from .settings import check_option
-
-    if config is not None and not isinstance(config, Config):
-        raise SphereUsageError(f"config must be a spherelang.Config, not {type(config).__name__}")
     for key, value in options.items():
         changes[key] = check_option(key, value)
     return attrs.evolve(base, **changes)
 
 
-def check(model: Model | str | os.PathLike[str], *, select: Iterable[str] | str | None = None,
+def _resolved(model: ModelLike, config: Config) -> Model:
+    """A resolved model from what the caller gave: a model, a path or a parsed file."""
+    from .model import Model
+    from .pipeline import open_model
+    from .syntax.ast import File
+
+    if isinstance(model, Model):
+        return model
+    if isinstance(model, (str, os.PathLike)):
+        return open_model(model, config)
+    if isinstance(model, File):
+        return open_model(model.path, config, given={model.path: model})
+    raise SphereUsageError(f"expected a model, the path of an entry file or a parsed file, "
+                           f"not {type(model).__name__}")
+
+
+def check(model: ModelLike, *, select: Iterable[str] | str | None = None,
           ignore: Iterable[str] | str | None = None, scenario: str | None = None,
           config: Config | None = None, **options: Any) -> Report:
-    """Check a model (or the model whose entry file is given) and return a :class:`Report`.
+    """Check a model (or the model whose entry file or parsed file is given)
+    and return a :class:`Report`.
 
     ``options`` are :class:`Config` fields: ``corridor_tolerance``,
     ``elasticity_threshold``, ``rule_budget``, ``severity``, ``fail_on``.
     """
     from .evaluator import apply_scenario
-    from .pipeline import Report, diagnose_alone, model_files, open_model, sort_and_dedupe
+    from .pipeline import Report, diagnose_alone, model_files, sort_and_dedupe
 
     cfg = _config(config, select, ignore, options)
-    resolved = open_model(model, cfg) if isinstance(model, (str, os.PathLike)) else model
+    resolved = _resolved(model, cfg)
     if scenario is not None:
         resolved = apply_scenario(resolved, scenario, limits=cfg.limits)
-    return Report(sort_and_dedupe(diagnose_alone(resolved, cfg)), tuple(dict.fromkeys(model_files(resolved))))
+    return Report(sort_and_dedupe(diagnose_alone(resolved, cfg)), tuple(dict.fromkeys(model_files(resolved))),
+                  fail_on=cfg.fail_on)
 
 
-def evaluate(model: Model | str | os.PathLike[str], scenario: str | None = None, *,
+def evaluate(model: ModelLike, scenario: str | None = None, *,
              config: Config | None = None, **options: Any) -> Evaluation:
     """Figures per sphere (capacity, ceiling, effective, headroom, elasticity) and
     violations; with ``scenario``, baseline and scenario side by side."""
-    from .pipeline import evaluate as _evaluate, open_model
+    from .pipeline import evaluate as _evaluate
 
     cfg = _config(config, None, None, options)
-    resolved = open_model(model, cfg) if isinstance(model, (str, os.PathLike)) else model
-    return _evaluate(resolved, scenario, cfg)
+    return _evaluate(_resolved(model, cfg), scenario, cfg)
 
 
-def rule(code: str, summary: str = "", severity: str | Severity = "error") -> Any:
+def rule(code: str, summary: str = "", severity: str | Severity = "error"
+         ) -> Callable[[RuleFunction], PythonRule]:
     """Register a Python rule: ``@spherelang.rule("ORG100", "summary")`` on a
     function ``fn(model) -> Iterable[Finding]`` (see ``spherelang.rulelang.plugins``)."""
     from .rulelang.plugins import rule as _rule

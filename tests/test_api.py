@@ -155,3 +155,47 @@ def test_threads_share_the_parser_safely(model_path: Path) -> None:
     for t in threads:
         t.join()
     assert len(results) == 40 and all(r == expected for r in results)
+
+
+# ---------------------------------------------------------------- LANGUAGE.md §7, additions in v2
+
+UNBALANCED = 'sphere N : political {\n  channel c strength 0.6\n  power p\n}\n'
+
+
+def test_loads_resolves_a_model_held_in_a_string(tmp_path: Path) -> None:
+    (tmp_path / "frame.sphere").write_text('sphere Frame : political { channel c strength 0.6 }\n')
+    text = 'import "frame.sphere"\nsphere N : political {\n  channel c strength 0.6\n  power p\n}\n'
+    model = spherelang.loads(text, path=str(tmp_path / "entry.sphere"))
+    assert [s.path for s in model.spheres] == ["Frame", "N"]  # the import resolved next to 'path'
+    assert [(v.code, v.line) for v in spherelang.check(model).violations] == [("BAL001", 4)]
+    assert not (tmp_path / "entry.sphere").exists()
+
+
+def test_check_and_evaluate_take_a_model_a_path_or_a_parsed_file(tmp_path: Path) -> None:
+    path = tmp_path / "m.sphere"
+    path.write_text(UNBALANCED)
+    as_model = spherelang.check(spherelang.load(path))
+    as_path = spherelang.check(path)
+    as_file = spherelang.check(spherelang.parse(UNBALANCED, str(path)))
+    assert [v.code for v in as_model] == [v.code for v in as_path] == [v.code for v in as_file] == ["BAL001"]
+    assert spherelang.evaluate(spherelang.parse(UNBALANCED, str(path))).spheres[0].path == "N"
+    for wrong in (42, None, b"sphere", ["m.sphere"]):
+        with pytest.raises(spherelang.SphereUsageError):
+            spherelang.check(wrong)  # type: ignore[arg-type]
+        with pytest.raises(spherelang.SphereUsageError):
+            spherelang.evaluate(wrong)  # type: ignore[arg-type]
+
+
+def test_the_returned_classes_are_importable_and_severities_take_words(tmp_path: Path) -> None:
+    from spherelang import Evaluation, Finding, Model, Report
+
+    path = tmp_path / "m.sphere"
+    path.write_text(UNBALANCED)
+    model = spherelang.load(path)
+    report = spherelang.check(model)
+    assert isinstance(model, Model) and isinstance(report, Report)
+    assert isinstance(spherelang.evaluate(model), Evaluation) and Finding.__name__ == "Finding"
+    assert report.count("error") == report.errors == 1 and report.count("warning") == 0
+    assert report.fails("warning") and report.fails("error") and report.fails()
+    assert not spherelang.check(model, ignore=["BAL001"]).fails("info")
+    assert spherelang.check(model, fail_on="warning").fail_on is Severity.WARNING

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -85,7 +85,11 @@ class Loader:
     """
 
     def __init__(self, entry: str, root: str, limits: Limits, cache: ParseCache | None = None,
-                 jobs: int = 1, digests: dict[str, str] | None = None) -> None:
+                 jobs: int = 1, digests: dict[str, str] | None = None,
+                 given: Mapping[str, str | ast.File] | None = None) -> None:
+        #: Files whose content the caller holds (absolute path -> text or parsed file):
+        #: read from here instead of the disk, as an editor's unsaved buffer or ``loads``.
+        self.given = {os.path.abspath(p): f for p, f in (given or {}).items()}
         self.cache = cache
         self.digests = digests  # path -> file_digest of the bytes parsed (for the result cache)
         self.entry = os.path.abspath(entry)
@@ -107,6 +111,8 @@ class Loader:
         """Parse one file; any failure becomes a diagnostic (at ``at`` for the
         import that named it, or in the file itself for its content)."""
         where = at or Span(path, 1, 1, 1, 1)
+        if path in self.given:
+            return self.read_given(path, self.given[path])
         try:
             st = os.stat(path)
         except OSError as exc:
@@ -134,6 +140,12 @@ class Loader:
             if self.digests is not None:
                 self.digests[path] = digest
         return self.parse_data(data, path, digest)
+
+    def read_given(self, path: str, content: str | ast.File) -> ast.File | None:
+        if isinstance(content, ast.File):
+            return attrs.evolve(content, path=path) if content.path != path else content
+        # lone surrogates cannot be UTF-8: kept as bytes that are not, they are SPH005
+        return self.parse_data(content.encode("utf-8", "surrogatepass"), path, None)
 
     #: Whether :meth:`parse_data` needs the file's digest even without a cache.
     wants_digest = False
@@ -194,7 +206,7 @@ class Loader:
             return
         if self.refuse_outside(pattern, text, stmt.span):
             return  # before looking: whether it exists outside is none of the model's business
-        if not os.path.lexists(pattern):
+        if not os.path.lexists(pattern) and pattern not in self.given:
             self.findings.append(_error("SPH002", f"no file {text!r}", stmt.span,
                                            f"the path is relative to {_show(base) or 'this file'}"))
             return
@@ -316,7 +328,8 @@ def _show(path: str) -> str:
 
 
 def load_model(entry: str, *, root: str | None = None, limits: Limits = DEFAULT_LIMITS,
-               cache: bool = False, jobs: int = 1, digests: dict[str, str] | None = None) -> LoadedModel:
+               cache: bool = False, jobs: int = 1, digests: dict[str, str] | None = None,
+               given: Mapping[str, str | ast.File] | None = None) -> LoadedModel:
     """Load ``entry`` and everything it imports (never raises for bad input).
 
     With ``cache``, parsed files are kept in the project root's ``.sphere_cache``
@@ -327,8 +340,10 @@ def load_model(entry: str, *, root: str | None = None, limits: Limits = DEFAULT_
     model's files; the result is the same as a serial load's. Workers start
     only for a model with enough to parse, and only where they can be forked
     safely (see :mod:`.parallel`). With ``digests``, the :func:`file_digest`
-    of every file parsed is recorded there.
+    of every file parsed is recorded there. ``given`` maps paths to content
+    the caller holds (a text, or a file ``parse`` returned), read instead of
+    the disk.
     """
     root = os.path.abspath(root) if root else find_project_root(entry)
     marked = any(os.path.isfile(os.path.join(root, m)) for m in PROJECT_MARKERS)
-    return Loader(entry, root, limits, ParseCache(root) if cache and marked else None, jobs, digests).run()
+    return Loader(entry, root, limits, ParseCache(root) if cache and marked else None, jobs, digests, given).run()

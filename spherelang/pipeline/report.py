@@ -17,6 +17,8 @@ class Report:
     files: tuple[str, ...] = ()
     #: Codes declared by the models' own `rule` blocks: (code, summary, severity).
     user_rules: tuple[tuple[str, str, Severity], ...] = ()
+    #: The severity that fails the run unless :meth:`fails` is told otherwise.
+    fail_on: Severity = Severity.ERROR
 
     def count(self, severity: Severity | str) -> int:
         wanted = Severity.coerce(severity)
@@ -34,9 +36,10 @@ class Report:
     def infos(self) -> int:
         return self.count(Severity.INFO)
 
-    def fails(self, fail_on: Severity | str = Severity.ERROR) -> bool:
-        """Whether anything reaches ``fail_on`` (the CLI's exit status 1)."""
-        threshold = Severity.coerce(fail_on)
+    def fails(self, fail_on: Severity | str | None = None) -> bool:
+        """Whether anything reaches ``fail_on`` (default: the run's own
+        ``fail_on``; the CLI's exit status 1)."""
+        threshold = Severity.coerce(fail_on) if fail_on is not None else self.fail_on
         return any(v.severity >= threshold for v in self.violations)
 
     def __iter__(self) -> Iterator[Diagnostic]:

@@ -8,6 +8,7 @@ go through it.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from ..checks import BUILTIN_CODES, Context, run_checks
 from ..config import DEFAULT_CONFIG, Config
@@ -17,22 +18,27 @@ from ..loading import LoadedModel, load_model
 from ..model import Model
 from ..resolve import resolve
 from ..rulelang import run_python_rules, run_user_rules
+from ..syntax import ast
 from .gc import paused_gc
 from .stamp import rule_severities, stamp
 from .suppressions import SuppressionKey, judged_suppressions, suppress_and_select, unused_suppressions
 
 
-def open_model(path: str | os.PathLike[str], config: Config = DEFAULT_CONFIG, *, strict: bool = True) -> Model:
+def open_model(path: str | os.PathLike[str], config: Config = DEFAULT_CONFIG, *, strict: bool = True,
+               given: Mapping[str, str | ast.File] | None = None) -> Model:
     """Load and resolve the model whose entry file is ``path``.
 
     A path that is not a regular file is a usage error; with ``strict=False``
     (files met in a directory scan) a FIFO or a dangling link gets a
-    diagnostic instead, so one odd file does not stop the run.
+    diagnostic instead, so one odd file does not stop the run. ``given`` maps
+    paths to content the caller holds (a text, or a parsed file), read
+    instead of the disk; the entry need not exist on disk then.
     """
     entry = os.fspath(path)
-    require_entry_file(entry, strict)
+    if not given or entry not in given:
+        require_entry_file(entry, strict)
     with paused_gc():
-        return resolve(load_model(entry, limits=config.limits, cache=config.cache))
+        return resolve(load_model(entry, limits=config.limits, cache=config.cache and not given, given=given))
 
 
 def open_model_and_load(path: str | os.PathLike[str], config: Config = DEFAULT_CONFIG,

@@ -14,7 +14,18 @@ from collections.abc import Iterator
 
 import attrs
 
-from ..model import InvalidValue, LinkStatus, Model, Power, Requirement, Resource, Responsibility, Sphere
+from ..model import (
+    Channel,
+    Indicator,
+    InvalidValue,
+    LinkStatus,
+    Model,
+    Power,
+    Requirement,
+    Resource,
+    Responsibility,
+    Sphere,
+)
 from ..model.model import Link
 
 _OK = LinkStatus.OK
@@ -62,34 +73,36 @@ class States:
     invalid: tuple[Invalid, ...]
 
 
-_CACHE: weakref.WeakKeyDictionary[Model, States] = weakref.WeakKeyDictionary()
+#: By the model's identity (a model hashes by value, which would walk all of
+#: it); an entry goes when its model does.
+_CACHE: dict[int, tuple[weakref.ref[Model], States]] = {}
 
 
 def states(model: Model) -> States:
     """The model's failed links and requirements, unit mismatches and invalid values."""
-    found = _CACHE.get(model)
-    if found is None:
-        found = _CACHE[model] = _Walk(model).run()
+    key = id(model)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0]() is model:
+        return cached[1]
+    found = _Walk(model).run()
+    _CACHE[key] = (weakref.ref(model, lambda _: _CACHE.pop(key, None)), found)
     return found
 
 
 class _Walk:
+    """One pass over every member; the common case (everything resolved, units
+    equal) must cost little, since the walk sees every statement of the model."""
+
     def __init__(self, model: Model) -> None:
         self.model = model
         self.links: list[FailedLink] = []
         self.requirements: list[FailedRequirement] = []
         self.units: list[UnitMismatch] = []
         self.invalid: list[Invalid] = []
-        self._resources: dict[int, dict[str, Resource]] = {}
-
-    def resources(self, index: int) -> dict[str, Resource]:
-        found = self._resources.get(index)
-        if found is None:
-            found = self._resources[index] = {r.name: r for r in self.model.spheres[index].resources}
-        return found
 
     def run(self) -> States:
-        for sphere in self.model.spheres:
+        spheres = self.model.spheres
+        for sphere in spheres:
             if sphere.invalid_capacity is not None:
                 self.invalid.append(Invalid(sphere, "capacity", None, sphere.invalid_capacity))
             for power in sphere.powers:
@@ -97,42 +110,54 @@ class _Walk:
                 if grant is not None and grant.status is not _OK:
                     self.links.append(FailedLink(sphere, power, grant))
             for resource in sphere.resources:
-                self.resource(sphere, resource)
+                if resource.invalid is not None:
+                    self.invalid.append(Invalid(sphere, "resource", resource.name, resource.invalid))
+                source = resource.source
+                if source is not None:
+                    self.allocation(sphere, resource, source)
             for duty in sphere.responsibilities:
                 for req in duty.requires:
-                    self.requirement(sphere, duty, req)
+                    if req.problem is not None or req.invalid is not None:
+                        self.failed_requirement(sphere, duty, req)
+                    elif req.amount_text is not None and req.target_kind == "resource":
+                        target = _named(sphere.resources, req.name)
+                        if target.unit != req.unit:
+                            self.units.append(UnitMismatch(sphere, duty, req, target, f"{sphere.path}.{req.name}"))
             for item in _valued(sphere):
                 if item.invalid is not None:
                     self.invalid.append(Invalid(sphere, item.kind, item.name, item.invalid))
         return States(tuple(self.links), tuple(self.requirements), tuple(self.units), tuple(self.invalid))
 
-    def resource(self, sphere: Sphere, resource: Resource) -> None:
-        if resource.invalid is not None:
-            self.invalid.append(Invalid(sphere, "resource", resource.name, resource.invalid))
-        source = resource.source
-        if source is None:
-            return
+    def allocation(self, sphere: Sphere, resource: Resource, source: Link) -> None:
         if source.status is not _OK:
             self.links.append(FailedLink(sphere, resource, source))
             return
         assert source.sphere is not None and source.name is not None
-        target = self.resources(source.sphere)[source.name]
+        holder = self.model.spheres[source.sphere]
+        target = _named(holder.resources, source.name)
         if target.unit != resource.unit:
-            path = f"{self.model.spheres[source.sphere].path}.{source.name}"
-            self.units.append(UnitMismatch(sphere, resource, None, target, path))
+            self.units.append(UnitMismatch(sphere, resource, None, target, f"{holder.path}.{source.name}"))
 
-    def requirement(self, sphere: Sphere, duty: Responsibility, req: Requirement) -> None:
+    def failed_requirement(self, sphere: Sphere, duty: Responsibility, req: Requirement) -> None:
         if req.problem is not None:
             self.requirements.append(FailedRequirement(sphere, duty, req))
         if req.invalid is not None:
             self.invalid.append(Invalid(sphere, "requirement", req.name, req.invalid, duty.name))
-        if req.amount_text is not None and req.problem is None and req.target_kind == "resource":
-            target = self.resources(sphere.index)[req.name]
+        if req.problem is None and req.amount_text is not None and req.target_kind == "resource":
+            target = _named(sphere.resources, req.name)
             if target.unit != req.unit:
                 self.units.append(UnitMismatch(sphere, duty, req, target, f"{sphere.path}.{req.name}"))
 
 
-def _valued(sphere: Sphere) -> Iterator[object]:
+def _named(resources: tuple[Resource, ...], name: str) -> Resource:
+    """The resource of that name (a sphere holds a few: a scan beats a dict)."""
+    for resource in resources:
+        if resource.name == name:
+            return resource
+    raise LookupError(name)  # a resolved link always names a member of the model
+
+
+def _valued(sphere: Sphere) -> Iterator[Indicator | Channel]:
     yield from sphere.indicators
     yield from sphere.channels
 

@@ -17,6 +17,7 @@ their example counts from the profile's ``max_examples`` (``tests.support.exampl
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -30,6 +31,14 @@ settings.register_profile("ci", max_examples=40, derandomize=True, database=None
 settings.register_profile("dev", max_examples=500, deadline=None, suppress_health_check=_SLOW_CHECKS,
                           print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' own user cache directory (the signing key, and the caches of
+    models outside any project): a run never writes to the real home, and the
+    `sphere` processes the tests start inherit it."""
+    if "SPHERE_TESTS_KEEP_CACHE_HOME" not in os.environ:
+        os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="spherelang-tests-cache-")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -165,12 +165,26 @@ def test_a_broken_model_is_never_stored(project: Path, capsys: pytest.CaptureFix
     assert results(project) == []
 
 
-def test_a_stray_file_gets_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "m.sphere").write_text("sphere S : political {\n}\n")
-    run(capsys, "m.sphere")
-    assert not (tmp_path / DIRNAME).exists()
+def test_a_stray_file_is_cached_in_the_user_cache_not_beside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A file in no project (no sphere.toml or pyproject.toml above it) is
+    cached in a private folder of the user's cache directory, like ruff's."""
+    home = tmp_path / "xdg"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    (folder / "m.sphere").write_text("sphere S : political {\n  power p\n}\n")
+    first = run(capsys, "m.sphere")
+    assert not (folder / DIRNAME).exists()
+    stored = [p for p in home.rglob("r-*") if p.is_file()]
+    assert len(stored) == 1 and DIRNAME in stored[0].parts
+    real = loader.parse_bytes_source
+    monkeypatch.setattr(loader, "parse_bytes_source", _refuse)
+    assert run(capsys, "m.sphere") == first  # answered from the user's cache: nothing parsed
+    parsed: list[str] = []
+    monkeypatch.setattr(loader, "parse_bytes_source", lambda data, path: parsed.append(path) or real(data, path))
+    assert run(capsys, "--no-cache", "m.sphere") == first and parsed  # --no-cache reads and parses again
 
 
 def test_jobs_share_the_cache(project: Path, capsys: pytest.CaptureFixture[str],

@@ -2,8 +2,17 @@
 the parse cache. What goes wrong is recorded as findings (SPH002-SPH006, and
 the parser's SPH001/SPH005), stamped later like every other."""
 
-from .cache import ParseCache, SignedStore, file_digest
-from .loader import DEFAULT_LIMITS, PROJECT_MARKERS, LoadedModel, Limits, Loader, find_project_root, load_model
+from .cache import ParseCache, SignedStore, cache_home, file_digest
+from .loader import (
+    DEFAULT_LIMITS,
+    PROJECT_MARKERS,
+    LoadedModel,
+    Limits,
+    Loader,
+    find_project_root,
+    is_marked,
+    load_model,
+)
 
 __all__ = ["DEFAULT_LIMITS", "PROJECT_MARKERS", "LoadedModel", "Limits", "Loader", "ParseCache", "SignedStore",
-           "file_digest", "find_project_root", "load_model"]
+           "cache_home", "file_digest", "find_project_root", "is_marked", "load_model"]

@@ -1,6 +1,7 @@
 """A per-project parse cache (``.sphere_cache/`` in the project root, like
-``.ruff_cache``), keyed by the file's bytes, the tool version and the parser's
-own source.
+``.ruff_cache``; for a file in no project, a private folder of the user's cache
+directory, see :func:`cache_home`), keyed by the file's bytes, the tool
+version and the parser's own source.
 
 Only files that needed the full LALR parser are stored: a file the fast path
 takes parses about as fast as its pickle loads, so caching it would only cost
@@ -59,6 +60,29 @@ def file_digest(path: str, data: bytes) -> str:
 def _user_cache_dir() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "spherelang")
+
+
+def cache_home(root: str, marked: bool) -> str | None:
+    """Where the caches of the project at ``root`` live: in a project marked by
+    ``sphere.toml`` or ``pyproject.toml``, its own ``.sphere_cache`` (like
+    ``.ruff_cache``); for a file outside any project, a private folder of the
+    user's cache directory named by the root's absolute path, so that a model
+    in a downloads folder or ``/tmp`` is cached too without writing beside it.
+    ``None`` when that folder cannot be made safely."""
+    if marked:
+        return root
+    digest = hashlib.sha256(os.fsencode(os.path.abspath(root))).hexdigest()[:24]
+    folder = _user_cache_dir()
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)  # as for the signing key
+        for step in (folder, os.path.join(folder, "projects"), os.path.join(folder, "projects", digest)):
+            if not os.path.lexists(step):  # one level at a time: never create through a link
+                os.mkdir(step, 0o700)
+            if not _safe_dir(step):
+                return None
+    except OSError:
+        return None
+    return step
 
 
 @functools.cache

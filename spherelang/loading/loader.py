@@ -24,7 +24,7 @@ from ..config import DEFAULT_LIMITS, Limits
 from ..diagnostics import Finding, Span
 from ..syntax import ParseFailure, ast
 from ..syntax.parser import parse_bytes_source
-from .cache import ParseCache, file_digest
+from .cache import ParseCache, cache_home, file_digest
 from .globs import BadGlob, glob_base, safe_glob
 
 if TYPE_CHECKING:
@@ -333,8 +333,8 @@ def load_model(entry: str, *, root: str | None = None, limits: Limits = DEFAULT_
     """Load ``entry`` and everything it imports (never raises for bad input).
 
     With ``cache``, parsed files are kept in the project root's ``.sphere_cache``
-    — only in a real project (a directory marked by sphere.toml or
-    pyproject.toml), never in whatever directory a stray file sits in.
+    (a directory marked by sphere.toml or pyproject.toml), or for a file in no
+    project in the user's cache directory: never beside a stray file.
 
     With ``jobs`` > 1, up to ``jobs`` processes (this one included) parse the
     model's files; the result is the same as a serial load's. Workers start
@@ -345,5 +345,10 @@ def load_model(entry: str, *, root: str | None = None, limits: Limits = DEFAULT_
     the disk.
     """
     root = os.path.abspath(root) if root else find_project_root(entry)
-    marked = any(os.path.isfile(os.path.join(root, m)) for m in PROJECT_MARKERS)
-    return Loader(entry, root, limits, ParseCache(root) if cache and marked else None, jobs, digests, given).run()
+    home = cache_home(root, is_marked(root)) if cache else None
+    return Loader(entry, root, limits, ParseCache(home) if home else None, jobs, digests, given).run()
+
+
+def is_marked(root: str) -> bool:
+    """Whether ``root`` is a project (it holds sphere.toml or pyproject.toml)."""
+    return any(os.path.isfile(os.path.join(root, m)) for m in PROJECT_MARKERS)

@@ -39,7 +39,16 @@ from typing import TypeVar
 import attrs
 
 from ..config import Config, Limits
-from ..loading import PROJECT_MARKERS, LoadedModel, Loader, ParseCache, SignedStore, find_project_root, load_model
+from ..loading import (
+    LoadedModel,
+    Loader,
+    ParseCache,
+    SignedStore,
+    cache_home,
+    find_project_root,
+    is_marked,
+    load_model,
+)
 from ..rulelang.plugins import default_registry
 from ..syntax import ast
 from ..syntax.parser import grammar_path
@@ -155,10 +164,10 @@ def check_cached(entry: str, config: Config, scenario: str | None, always_apply:
     the result cache when it holds this very run (see the module docstring)."""
     root = find_project_root(entry)
     plugins = plugins_fingerprint()
-    marked = any(os.path.isfile(os.path.join(root, m)) for m in PROJECT_MARKERS)
-    if plugins is None or not marked:  # a stray file gets no cache directory (as for the parse cache)
-        return check(lambda: load_model(entry, limits=config.limits, cache=marked, jobs=jobs))
-    store = SignedStore(root)
+    home = cache_home(root, is_marked(root))
+    if plugins is None or home is None:
+        return check(lambda: load_model(entry, limits=config.limits, cache=home is not None, jobs=jobs))
+    store = SignedStore(home)
     try:
         walk = _Discovery(entry, root, config.limits, _stored_imports(store))
         hit = store.load("r-" + walk.key(walk.run(), scenario, always_apply, config, plugins))

@@ -28,25 +28,47 @@ from .version import __version__
 # Everything heavier (the parser, lark) is imported by the functions below when
 # first called, so that `sphere --help` and `import spherelang` start quickly.
 if TYPE_CHECKING:
+    from .evaluator import SphereFigures
     from .model import Model
-    from .pipeline import Evaluation, Report
+    from .pipeline import ComparedModel, Comparison, Evaluation, Reform, Reforms, Report
     from .syntax.ast import File
 
 __all__ = [
+    "ComparedModel",
+    "Comparison",
     "Config",
     "Diagnostic",
+    "Reform",
+    "Reforms",
     "Severity",
+    "Span",
     "SphereError",
+    "SphereFigures",
     "SphereSyntaxError",
     "SphereUsageError",
-    "Span",
     "__version__",
     "check",
+    "compare",
     "evaluate",
     "load",
     "parse",
+    "rank_reforms",
     "rule",
 ]
+
+#: Result classes importable from ``spherelang`` without importing their modules at start-up.
+_LAZY = {
+    "Comparison": "pipeline", "ComparedModel": "pipeline", "Reform": "pipeline", "Reforms": "pipeline",
+    "SphereFigures": "evaluator",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'spherelang' has no attribute '{name}'")
 
 
 def parse(text: str, path: str = "<string>") -> File:
@@ -101,7 +123,13 @@ def check(model: Model | str | os.PathLike[str], *, select: Iterable[str] | str 
     ``elasticity_threshold``, ``rule_budget``, ``severity``, ``fail_on``.
     """
     from .evaluator import apply_scenario
-    from .pipeline import Report, diagnose_alone, model_files, open_model, sort_and_dedupe
+    from .pipeline import (
+        Report,
+        diagnose_alone,
+        model_files,
+        open_model,
+        sort_and_dedupe,
+    )
 
     cfg = _config(config, select, ignore, options)
     resolved = open_model(model, cfg) if isinstance(model, (str, os.PathLike)) else model
@@ -114,11 +142,57 @@ def evaluate(model: Model | str | os.PathLike[str], scenario: str | None = None,
              config: Config | None = None, **options: Any) -> Evaluation:
     """Figures per sphere (capacity, ceiling, effective, headroom, elasticity) and
     violations; with ``scenario``, baseline and scenario side by side."""
-    from .pipeline import evaluate as _evaluate, open_model
+    from .pipeline import evaluate as _evaluate
+    from .pipeline import open_model
 
     cfg = _config(config, None, None, options)
     resolved = open_model(model, cfg) if isinstance(model, (str, os.PathLike)) else model
     return _evaluate(resolved, scenario, cfg)
+
+
+def rank_reforms(model: Model | str | os.PathLike[str], *, config: Config | None = None, year: int | None = None,
+                 **options: Any) -> Reforms:
+    """Apply each scenario of the model in turn and rank them by gain in effective
+    capacity (LANGUAGE.md §8.2); ``reforms`` best first, each with the counts of
+    §8.2 and the spheres that bind before and after it. ``year`` is reserved for
+    §8.3 (the model is evaluated as given)."""
+    from .pipeline import open_model, open_model_and_load
+    from .pipeline import rank_reforms as _rank
+
+    cfg = _config(config, None, None, options)
+    if isinstance(model, (str, os.PathLike)):
+        resolved, loaded = open_model_and_load(model, cfg)
+        return _rank(resolved, cfg, loaded, year)
+    return _rank(_resolved(model, cfg, open_model), cfg, None, year)
+
+
+def compare(paths: Iterable[Model | str | os.PathLike[str]] | str | os.PathLike[str], *,
+            config: Config | None = None, year: int | None = None, **options: Any) -> Comparison:
+    """Several models side by side (LANGUAGE.md §8.6): the layers in order and a
+    row per model with its mean capacity per layer, the sphere that binds the
+    most others and how many spheres are held. ``year`` is reserved for §8.3."""
+    from .pipeline import compare as _compare
+
+    cfg = _config(config, None, None, options)
+    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if not items:
+        raise SphereUsageError("compare needs at least one model")
+    from .model import Model
+
+    for item in items:
+        if not isinstance(item, (Model, str, os.PathLike)):
+            raise SphereUsageError(f"compare expects models or paths, not {type(item).__name__}")
+    return _compare(items, cfg, year)
+
+
+def _resolved(model: object, config: Config, opener: Any) -> Model:
+    from .model import Model
+
+    if isinstance(model, Model):
+        return model
+    if isinstance(model, (str, os.PathLike)):
+        return opener(model, config)  # type: ignore[no-any-return]
+    raise SphereUsageError(f"expected a model or a path, not {type(model).__name__}")
 
 
 def rule(code: str, summary: str = "", severity: str | Severity = "error") -> Any:

@@ -41,6 +41,11 @@ def fig(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
+def signed(value: float) -> str:
+    """A gain with its sign; within the tolerance of 0 it is 0 ("+0.00", never "-0.00")."""
+    return f"{0.0 if abs(value) <= EPSILON else value:+.2f}"
+
+
 def spheres(n: int) -> str:
     return f"{n} sphere" + ("" if n == 1 else "s")
 
@@ -94,8 +99,7 @@ def change_words(before: Sequence[Binder], after: Sequence[Binder], raised: int,
     if raised or lowered:
         moves = [f"rises in {spheres(raised)}"] if raised else []
         moves += [f"falls in {spheres(lowered)}"] if lowered else []
-        sign = "+" if gain >= 0 else "-"
-        parts.append(f"effective capacity {' and '.join(moves)} ({sign}{abs(gain):.2f} in all)")
+        parts.append(f"effective capacity {' and '.join(moves)} ({signed(gain)} in all)")
     else:
         parts.append("no sphere's effective capacity changes")
     if added or removed:
@@ -108,7 +112,7 @@ def reforms(result: Reforms, style: Style = _plain) -> str:
     if not result.reforms:
         return "the model has no scenarios: nothing to rank\n"
     header = ["rank", "scenario", "gain", "raised", "lowered", "added", "removed", "fixed", "introduced"]
-    rows = [[str(r.rank), printable(r.scenario), f"{r.gain:+.2f}", str(r.raised), str(r.lowered), str(r.added),
+    rows = [[str(r.rank), printable(r.scenario), signed(r.gain), str(r.raised), str(r.lowered), str(r.added),
              str(r.removed), str(len(r.fixed)), str(len(r.introduced))] for r in result.reforms]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 

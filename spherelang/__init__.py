@@ -31,31 +31,41 @@ from .version import __version__
 # Everything heavier (the parser, lark) is imported when first used, so that
 # `sphere --help` and `import spherelang` start quickly.
 if TYPE_CHECKING:
+    from .evaluator import SphereFigures
     from .model import Model
-    from .pipeline import Evaluation, Report
+    from .pipeline import ComparedModel, Comparison, Evaluation, Reform, Reforms, Report
     from .rulelang.plugins import Finding, PythonRule, RuleFunction
     from .syntax.ast import File
 
     ModelLike = Union[Model, str, os.PathLike[str], File]
 
 __all__ = [
+    "ComparedModel",
+    "Comparison",
     "Config",
     "Diagnostic",
+    "ComparedModel",
+    "Comparison",
     "Evaluation",
     "Finding",
     "Model",
+    "Reform",
+    "Reforms",
     "Report",
     "Severity",
+    "Span",
     "SphereError",
+    "SphereFigures",
     "SphereSyntaxError",
     "SphereUsageError",
-    "Span",
     "__version__",
     "check",
+    "compare",
     "evaluate",
     "load",
     "loads",
     "parse",
+    "rank_reforms",
     "rule",
 ]
 
@@ -65,6 +75,11 @@ _LAZY = {
     "Report": ("spherelang.pipeline", "Report"),
     "Evaluation": ("spherelang.pipeline", "Evaluation"),
     "Finding": ("spherelang.rulelang.plugins", "Finding"),
+    "Comparison": ("spherelang.pipeline", "Comparison"),
+    "ComparedModel": ("spherelang.pipeline", "ComparedModel"),
+    "Reform": ("spherelang.pipeline", "Reform"),
+    "Reforms": ("spherelang.pipeline", "Reforms"),
+    "SphereFigures": ("spherelang.evaluator", "SphereFigures"),
 }
 
 
@@ -183,6 +198,37 @@ def evaluate(model: ModelLike, scenario: str | None = None, *,
 
     cfg = _config(config, None, None, options)
     return _evaluate(_resolved(model, cfg), scenario, cfg)
+
+
+def rank_reforms(model: ModelLike, *, config: Config | None = None, year: int | None = None,
+                 **options: Any) -> Reforms:
+    """Apply each scenario of the model in turn and rank them by gain in effective
+    capacity (LANGUAGE.md §8.2); ``reforms`` best first, each with the counts of
+    §8.2 and the spheres that bind before and after it. ``year`` is reserved for
+    §8.3 (the model is evaluated as given)."""
+    from .pipeline import open_model_and_load
+    from .pipeline import rank_reforms as _rank
+
+    cfg = _config(config, None, None, options)
+    if isinstance(model, (str, os.PathLike)):
+        resolved, loaded = open_model_and_load(model, cfg)
+        return _rank(resolved, cfg, loaded, year)
+    return _rank(_resolved(model, cfg), cfg, None, year)
+
+
+def compare(paths: Iterable[ModelLike] | str | os.PathLike[str], *,
+            config: Config | None = None, year: int | None = None, **options: Any) -> Comparison:
+    """Several models side by side (LANGUAGE.md §8.6): the layers in order and a
+    row per model with its mean capacity per layer, the sphere that binds the
+    most others and how many spheres are held. ``year`` is reserved for §8.3."""
+    from .pipeline import compare as _compare
+
+    cfg = _config(config, None, None, options)
+    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if not items:
+        raise SphereUsageError("compare needs at least one model")
+    return _compare([item if isinstance(item, (str, os.PathLike)) else _resolved(item, cfg) for item in items],
+                    cfg, year)
 
 
 def rule(code: str, summary: str = "", severity: str | Severity = "error"

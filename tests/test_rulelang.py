@@ -369,7 +369,7 @@ def test_member_attributes_resolve_to_model_objects() -> None:
 def test_attribute_table_is_exactly_the_contract() -> None:
     assert {kind: sorted(table) for kind, table in ATTRIBUTES.items()} == {
         "sphere": sorted("name path layer depth title parent children powers responsibilities resources "
-                         "indicators channels capacity ceiling effective elasticity".split()),
+                         "indicators channels capacity ceiling effective elasticity binding binds unlock".split()),
         "power": sorted("name sphere source description".split()),
         "responsibility": sorted("name sphere powers resources shared description".split()),
         "resource": sorted("name sphere amount unit source allocated available".split()),

@@ -6,7 +6,7 @@ import pytest
 
 from spherelang.diagnostics import Finding
 from spherelang.syntax import ParseFailure, parse_bytes, parse_expression, parse_text
-from spherelang.syntax.parser import MAX_NESTING, get_parser, grammar_path
+from spherelang.syntax.parser import MAX_NESTING, get_parser
 
 MODEL = 'model "m"\nsphere Nation : political {\n  power tax "Collect taxes"\n  resource revenue = 15_000_000 KZT\n}\n'
 

@@ -4,8 +4,27 @@ Nothing here checks or reports: the pipeline combines these passes with the
 checks (``spherelang.pipeline.evaluate`` compares a scenario with its baseline).
 """
 
+from .compare import ModelSummary, illustrative_layers, merged_layers, summarise
 from .figures import FIGURES, NO_FIGURES, Figures, SphereFigures, sphere_figures
+from .reforms import Binder, ReformEffect, binders, rank_order, reform_effect
 from .scenario import apply_scenario, find_scenario, reread
 
-__all__ = ["FIGURES", "NO_FIGURES", "Figures", "SphereFigures", "apply_scenario", "find_scenario", "reread",
-           "sphere_figures"]
+__all__ = [
+           "FIGURES",
+           "NO_FIGURES",
+           "Binder",
+           "Figures",
+           "ModelSummary",
+           "ReformEffect",
+           "SphereFigures",
+           "apply_scenario",
+           "binders",
+           "find_scenario",
+           "illustrative_layers",
+           "merged_layers",
+           "rank_order",
+           "reform_effect",
+           "reread",
+           "sphere_figures",
+           "summarise",
+]

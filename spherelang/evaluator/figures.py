@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from ..model import Model, Sphere
+from ..model import Binding, Model, Sphere, model_binding
 
 FIGURES = ("capacity", "ceiling", "effective", "headroom", "elasticity")
 
@@ -32,11 +32,21 @@ NO_FIGURES = Figures(None, None, None, None, None)
 
 @attrs.frozen(slots=True)
 class SphereFigures:
+    """One sphere's figures: the five of §5 (``figures``, also readable as
+    attributes), and those of §8.1: ``binding`` (the path of the sphere that
+    sets its ceiling, or None), ``binds`` (how many spheres it sets the ceiling
+    of) and ``unlock`` (what lifting its limit would gain, None without a capacity)."""
+
     path: str
     layer: str
     depth: int
     figures: Figures
     baseline: Figures | None = None  # with a scenario: the same sphere before it
+    binding: str | None = None
+    binds: int = 0
+    unlock: float | None = None
+    #: With a scenario: the binding sphere before it (None also where it had none).
+    baseline_binding: str | None = None
 
     def __getattr__(self, name: str) -> float | None:
         if name in FIGURES:
@@ -44,11 +54,24 @@ class SphereFigures:
         raise AttributeError(name)
 
 
-def sphere_figures(model: Model, baseline: Model | None = None) -> tuple[SphereFigures, ...]:
+def _binding_path(model: Model, figures: Binding) -> str | None:
+    return None if figures.binding is None else model.spheres[figures.binding].path
+
+
+def sphere_figures(model: Model, baseline: Model | None = None, year: int | None = None) -> tuple[SphereFigures, ...]:
     """Every sphere's figures in tree order; with ``baseline``, each beside the
-    same sphere's figures there (by path; a sphere the baseline lacks has none)."""
+    same sphere's figures there (by path; a sphere the baseline lacks has none).
+    ``year`` is reserved for LANGUAGE.md §8.3 (the model is evaluated as given)."""
+    now = model_binding(model)
     if baseline is None:
-        return tuple(SphereFigures(s.path, s.layer, s.depth, Figures.of(s)) for s in model.spheres)
-    before = {s.path: Figures.of(s) for s in reversed(baseline.spheres)}
-    return tuple(SphereFigures(s.path, s.layer, s.depth, Figures.of(s), before.get(s.path, NO_FIGURES))
-                 for s in model.spheres)
+        return tuple(SphereFigures(s.path, s.layer, s.depth, Figures.of(s), None, _binding_path(model, b), b.binds,
+                                   b.unlock) for s, b in zip(model.spheres, now))
+    then = model_binding(baseline)
+    before = {s.path: (Figures.of(s), _binding_path(baseline, b)) for s, b in zip(reversed(baseline.spheres),
+                                                                                 reversed(then))}
+    rows = []
+    for s, b in zip(model.spheres, now):
+        figures, binding = before.get(s.path, (NO_FIGURES, None))
+        rows.append(SphereFigures(s.path, s.layer, s.depth, Figures.of(s), figures, _binding_path(model, b), b.binds,
+                                  b.unlock, binding))
+    return tuple(rows)

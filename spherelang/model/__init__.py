@@ -7,7 +7,16 @@ validated (or marked invalid, with why) and every figure of the dynamic model
 rules and reports only read. The model holds no syntax-tree objects.
 """
 
-from .declarations import DetachedSphere, Duplicate, Rule, Scenario, ScenarioChange, SourceFile, Suppression
+from .binding import Binding, binding_figures, model_binding
+from .declarations import (
+    DetachedSphere,
+    Duplicate,
+    Rule,
+    Scenario,
+    ScenarioChange,
+    SourceFile,
+    Suppression,
+)
 from .figures import Corridor, corridor_figures
 from .model import (
     Channel,
@@ -25,6 +34,7 @@ from .model import (
 )
 
 __all__ = [
+    "Binding",
     "Channel",
     "Corridor",
     "DetachedSphere",
@@ -45,5 +55,7 @@ __all__ = [
     "SourceFile",
     "Sphere",
     "Suppression",
+    "binding_figures",
     "corridor_figures",
+    "model_binding",
 ]

@@ -26,9 +26,20 @@ class Evaluation:
     introduced: tuple[Diagnostic, ...] = ()
     #: The model the figures are of (with a scenario, the model after it).
     model: Model | None = attrs.field(default=None, eq=False, repr=False)
+    #: With a scenario: the model before it.
+    baseline_model: Model | None = attrs.field(default=None, eq=False, repr=False)
 
     def sphere(self, path: str) -> SphereFigures | None:
         return next((s for s in self.spheres if s.path == path), None)
+
+
+def fixed_and_introduced(before: tuple[Diagnostic, ...], after: tuple[Diagnostic, ...]
+                         ) -> tuple[tuple[Diagnostic, ...], tuple[Diagnostic, ...]]:
+    """The violations of ``before`` gone ``after``, and those new (same code, sphere and subject, §5)."""
+    old_ids = {v.identity for v in before}
+    new_ids = {v.identity for v in after}
+    return (tuple(v for v in before if v.identity not in new_ids),
+            tuple(v for v in after if v.identity not in old_ids))
 
 
 def evaluate(model: Model, scenario: str | None = None, config: Config = DEFAULT_CONFIG,
@@ -43,8 +54,5 @@ def evaluate(model: Model, scenario: str | None = None, config: Config = DEFAULT
         return Evaluation(None, sphere_figures(model), base_violations, model=model)
     changed = apply_scenario(model, scenario, loaded, limits=config.limits)
     violations = sort_and_dedupe(diagnose(changed, config))
-    old_ids = {v.identity for v in base_violations}
-    new_ids = {v.identity for v in violations}
-    fixed = tuple(v for v in base_violations if v.identity not in new_ids)
-    introduced = tuple(v for v in violations if v.identity not in old_ids)
-    return Evaluation(scenario, sphere_figures(changed, model), violations, fixed, introduced, changed)
+    fixed, introduced = fixed_and_introduced(base_violations, violations)
+    return Evaluation(scenario, sphere_figures(changed, model), violations, fixed, introduced, changed, model)

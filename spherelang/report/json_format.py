@@ -7,7 +7,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..evaluator import Figures
-from ..pipeline import Evaluation, Report
+from ..pipeline import Comparison, Evaluation, Reforms, Report
 from .paths import display_path, in_display_order
 
 VERSION = 1
@@ -45,7 +45,8 @@ def _figures(f: Figures) -> dict[str, float | None]:
 def evaluation_object(ev: Evaluation) -> dict[str, Any]:
     spheres = []
     for row in ev.spheres:
-        entry: dict[str, Any] = {"path": row.path, "layer": row.layer, **_figures(row.figures)}
+        entry: dict[str, Any] = {"path": row.path, "layer": row.layer, **_figures(row.figures),
+                                 "binding": row.binding, "binds": row.binds, "unlock": row.unlock}
         if ev.scenario is not None:
             entry["baseline"] = _figures(row.baseline) if row.baseline is not None else None
         spheres.append(entry)
@@ -55,6 +56,23 @@ def evaluation_object(ev: Evaluation) -> dict[str, Any]:
         out["fixed"] = [violation(d) for d in in_display_order(ev.fixed)]
         out["introduced"] = [violation(d) for d in in_display_order(ev.introduced)]
     return out
+
+
+def reforms_object(result: Reforms) -> dict[str, Any]:
+    """``sphere reforms --format json`` (LANGUAGE.md §8.2)."""
+    return {"version": VERSION, "reforms": [
+        {"rank": r.rank, "scenario": r.scenario, "title": r.title, "gain": r.gain, "raised": r.raised,
+         "lowered": r.lowered, "added": r.added, "removed": r.removed, "fixed": len(r.fixed),
+         "introduced": len(r.introduced)} for r in result.reforms]}
+
+
+def comparison_object(result: Comparison) -> dict[str, Any]:
+    """``sphere compare --format json`` (LANGUAGE.md §8.6)."""
+    return {"version": VERSION, "layers": list(result.layers), "models": [
+        {"file": display_path(m.file), "title": m.title,
+         "layers": {layer: m.summary.mean(layer) for layer in result.layers},
+         "binding": m.summary.binding, "binds": m.summary.binds, "held": m.summary.held,
+         "illustrative": list(m.summary.illustrative)} for m in result.models]}
 
 
 def dumps(obj: dict[str, Any]) -> str:

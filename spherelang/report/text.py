@@ -7,9 +7,10 @@ import os
 from collections.abc import Callable
 
 from ..diagnostics import Diagnostic, Severity
-from ..evaluator import FIGURES
+from ..evaluator import FIGURES, SphereFigures, reform_effect
 from ..pipeline import Evaluation, Report
 from ..syntax.source import decode
+from . import analysis
 from .paths import display_path, in_display_order
 from .safe import printable
 
@@ -106,8 +107,16 @@ def _fig(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
+def _bound_by(row: SphereFigures, scenario: bool) -> str:
+    now = analysis.short(row.binding)
+    if not scenario or row.baseline is None:
+        return now
+    before = analysis.short(row.baseline_binding)
+    return now if before == now else f"{before} → {now}"
+
+
 def evaluation(ev: Evaluation, style: Style = plain) -> str:
-    header = ["sphere", "layer", *FIGURES]
+    header = ["sphere", "layer", *FIGURES, "bound by"]
     rows: list[list[str]] = []
     for row in ev.spheres:
         name = "  " * row.depth + row.path.rsplit(".", 1)[-1]
@@ -119,17 +128,19 @@ def evaluation(ev: Evaluation, style: Style = plain) -> str:
             else:
                 before = getattr(row.baseline, fig)
                 cells.append(_fig(now) if _fig(before) == _fig(now) else f"{_fig(before)} → {_fig(now)}")
+        cells.append(printable(_bound_by(row, ev.scenario is not None)))
         rows.append(cells)
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
         first = [cells[0].ljust(widths[0]), cells[1].ljust(widths[1])]
-        rest = [c.rjust(w) for c, w in zip(cells[2:], widths[2:])]
-        return "  ".join(first + rest).rstrip()
+        rest = [c.rjust(w) for c, w in zip(cells[2:-1], widths[2:-1])]
+        return "  ".join(first + rest + [cells[-1]]).rstrip()
 
     title = f"scenario '{ev.scenario}' against the baseline" if ev.scenario else "baseline"
     out = [style(title, bold=True), style(line(header), bold=True), *map(line, rows)]
     if ev.scenario is not None:
+        out += ["", *_scenario_words(ev, style)]
         for label, items in (("fixed", ev.fixed), ("introduced", ev.introduced)):
             out.append("")
             out.append(style(f"{label} ({len(items)}):", bold=True))
@@ -140,7 +151,18 @@ def evaluation(ev: Evaluation, style: Style = plain) -> str:
         out.append("")
         out.append(f"{_plural(counts[Severity.ERROR], 'error')}, {_plural(counts[Severity.WARNING], 'warning')}, "
                    f"{_plural(counts[Severity.INFO], 'info')} (see 'sphere check')")
+    out += ["", *analysis.limits(ev.spheres, style), "", *analysis.LEGEND]
     return "\n".join(out) + "\n"
+
+
+def _scenario_words(ev: Evaluation, style: Style) -> list[str]:
+    """What the scenario changes, in words (the figures of 'sphere reforms')."""
+    if ev.model is None or ev.baseline_model is None:
+        return []
+    effect = reform_effect(ev.baseline_model, ev.model)
+    words = analysis.change_words(effect.before, effect.after, effect.raised, effect.lowered, effect.gain,
+                                  effect.added, effect.removed)
+    return [style("what it changes:", bold=True), f"  {words}"]
 
 
 def use_colour(stream_isatty: bool) -> bool:

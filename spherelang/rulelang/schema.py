@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from ..model import Channel, Indicator, Model, Power, Resource, Responsibility, Sphere
+from ..model import Binding, Channel, Indicator, Model, Power, Resource, Responsibility, Sphere, model_binding
 from ..model.model import Link, Member
 
 #: Collection name -> kind of its elements (LANGUAGE.md §6).
@@ -73,9 +73,17 @@ class ModelView:
         self.spheres = model.spheres
         self.collections = _Collections(model)
         self._members: dict[tuple[int, str], Member] | None = None
+        self._binding: list[Binding] | None = None
 
     def sphere(self, index: int) -> Sphere:
         return self.spheres[index]
+
+    def binding(self, sphere: Sphere) -> Binding:
+        """binding, binds and unlock of a sphere (LANGUAGE.md §8.1), computed for
+        the whole model when a rule first asks."""
+        if self._binding is None:
+            self._binding = model_binding(self.model)
+        return self._binding[sphere.index]
 
     def member(self, sphere: int | None, name: str | None, cls: type) -> Any:
         """The member ``name`` of sphere ``sphere`` if it is a ``cls``, else None."""
@@ -125,6 +133,11 @@ def _required(view: ModelView, duty: Responsibility, kind: str, cls: type) -> tu
     return tuple(m for m in found if m is not None)
 
 
+def _binding_sphere(view: ModelView, sphere: Sphere) -> Sphere | None:
+    index = view.binding(sphere).binding
+    return None if index is None else view.sphere(index)
+
+
 _SPHERE = _table(
     _a("name", "string", lambda v, s: s.name, "the sphere's own name"),
     _a("path", "string", lambda v, s: s.path, "the dotted path from its root"),
@@ -145,6 +158,11 @@ _SPHERE = _table(
     _a("ceiling", "number", lambda v, s: _num(s.ceiling), "its ceiling, or null"),
     _a("effective", "number", lambda v, s: _num(s.effective), "its effective capacity, or null"),
     _a("elasticity", "number", lambda v, s: _num(s.elasticity), "its elasticity, or null"),
+    _a("binding", "sphere", lambda v, s: _binding_sphere(v, s),
+       "the enclosing sphere whose capacity sets its ceiling (the nearest on a tie), or null"),
+    _a("binds", "number", lambda v, s: float(v.binding(s).binds), "how many spheres it sets the ceiling of"),
+    _a("unlock", "number", lambda v, s: _num(v.binding(s).unlock),
+       "what lifting its capacity would gain in effective capacity inside it, or null"),
 )
 
 _POWER = _table(

@@ -376,6 +376,3 @@ class File:
     rules: tuple[RuleDecl, ...]
     scenarios: tuple[ScenarioDecl, ...]
     suppressions: tuple[Suppression, ...] = ()
-
-    def top_level(self) -> tuple[SphereDecl, ...]:
-        return tuple(s for s in self.spheres if s.parent is None)

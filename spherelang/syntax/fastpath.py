@@ -68,7 +68,7 @@ def _lexicon() -> _Lexicon:
     """The line patterns, from the grammar's terminals (built once, on first use)."""
     t, kw = terminals.pattern, terminals.literal
     if not re.fullmatch(t("WS"), _SPACING):
-        raise RuntimeError(f"the fast path's spacing {_SPACING!r} is no longer whitespace the grammar ignores")
+        raise RuntimeError(f"the fast path's spacing {_SPACING!r} is not whitespace the grammar ignores")
     name, string, comment = t("NAME"), t("STRING"), t("COMMENT")
     num = rf"(?:{t('PLUS')}|{t('MINUS')})?{t('NUMBER')}"  # the grammar's 'number' rule, sign written tight
     s, o = rf"[{_SPACING}]+", rf"[{_SPACING}]*"    # required and optional space

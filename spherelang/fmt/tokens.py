@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from lark import Lark, Token, Transformer, Tree
 
-from ..syntax.parser import _PostLex, grammar_text
+from ..syntax.parser import PostLexer, grammar_text
 
 _SINK: contextvars.ContextVar[list[Token]] = contextvars.ContextVar("sphere_fmt_tokens")
 
@@ -28,11 +28,11 @@ _SINK: contextvars.ContextVar[list[Token]] = contextvars.ContextVar("sphere_fmt_
 class _Tap:
     """Wraps the parser's post-lexer and records what it lets through."""
 
-    always_accept = _PostLex.always_accept
+    always_accept = PostLexer.always_accept
 
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         sink = _SINK.get()
-        for tok in _PostLex().process(stream):
+        for tok in PostLexer().process(stream):
             sink.append(tok)
             yield tok
 

@@ -6,85 +6,138 @@ with one compiled regular expression is several times faster than feeding
 its tokens one by one through the LALR parser, and gives the very same AST.
 
 The LALR parser stays the reference: the fast path only *accepts* what it is
-sure of — one statement per line, in the usual spacing, no keyword used as a
-name, no rule or scenario blocks — and gives up (returns ``None``) on
-anything else, so every syntax error and every unusual layout is still
-parsed, and reported, by the grammar. A differential test holds the two to
-the same AST over every model in the repository and generated ones.
+sure of — one statement per line, separated by spaces and tabs, no keyword
+used as a name, no rule or scenario blocks — and gives up (returns ``None``)
+on anything else, so every syntax error and every unusual layout is still
+parsed, and reported, by the grammar. Differential and property tests hold
+the two to the same AST over every model in the repository, generated
+models, and programs generated from the grammar.
+
+The line patterns are assembled from the grammar's own terminals (names,
+numbers, strings, comments, keywords and punctuation; see
+:mod:`.terminals`), once, on the first parse, so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import attrs
-from lark import Token
 
 from ..diagnostics import Span
-from . import ast
+from . import ast, terminals
 from .keywords import KEYWORDS as _KEYWORDS
-from .transform import SUPPRESSIONS, SyntaxProblem, _SphereBuilder, build_file, collect_comment, unescape
-
-_NAME = r"(?:[^\W\d]|[\u2118\u212e\u309b\u309c\u1885\u1886])[^\s\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]*"
-_NUM = r"[+-]?\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?"
-_STR = r'"(?:[^"\\\n]|\\[^\n])*"'
-_S = r"[ \t]+"    # required space
-_O = r"[ \t]*"    # optional space
-_PATH = rf"{_NAME}(?:\.{_NAME})*"
-_REF = rf"{_NAME}(?:\.{_NAME})+"
-_TAIL = rf"{_O}(?P<comment>//.*)?$"
-
-_PATTERNS = {
-    "sphere": re.compile(
-        rf"(?P<kw>sphere){_S}(?P<name>{_NAME}){_O}:{_O}(?P<layer>{_NAME})"
-        rf"(?:{_O}(?P<title>{_STR}))?(?:{_S}(?P<within_kw>within){_S}(?P<within>{_PATH}))?{_O}\{{{_TAIL}"),
-    "power": re.compile(
-        rf"(?P<kw>power){_S}(?P<name>{_NAME})(?:{_O}(?P<desc>{_STR}))?"
-        rf"(?:{_S}(?P<from_kw>from){_S}(?P<ref>{_REF}))?{_TAIL}"),
-    "responsibility": re.compile(
-        rf"(?P<kw>responsibility){_S}(?P<name>{_NAME})(?:{_O}(?P<desc>{_STR}))?"
-        rf"(?:{_S}(?P<req_kw>requires){_S}(?P<reqs>{_NAME}(?:{_S}{_NUM}(?:{_S}{_NAME})?)?"
-        rf"(?:{_O},{_O}{_NAME}(?:{_S}{_NUM}(?:{_S}{_NAME})?)?)*))?"
-        rf"(?:{_S}(?P<shared>shared))?{_TAIL}"),
-    "resource": re.compile(
-        rf"(?P<kw>resource){_S}(?P<name>{_NAME}){_O}={_O}(?P<num>{_NUM})(?:{_S}(?P<unit>{_NAME}))?"
-        rf"(?:{_S}(?P<from_kw>from){_S}(?P<ref>{_REF}))?{_TAIL}"),
-    "indicator": re.compile(
-        rf"(?P<kw>indicator){_S}(?P<name>{_NAME}){_O}={_O}(?P<value>{_NUM}){_S}"
-        rf"(?:(?P<of_kw>of){_S}(?P<of>{_NUM})"
-        rf"|(?P<in_kw>in){_S}(?P<low>{_NUM}){_O}\.\.{_O}(?P<high>{_NUM})(?:{_S}(?P<lib>lower_is_better))?)"
-        rf"(?:{_O}(?P<source>{_STR}))?{_TAIL}"),
-    "capacity": re.compile(rf"(?P<kw>capacity){_S}(?P<num>{_NUM}){_TAIL}"),
-    "channel": re.compile(
-        rf"(?P<kw>channel){_S}(?P<name>{_NAME}){_S}(?P<st_kw>strength){_S}(?P<num>{_NUM})"
-        rf"(?:{_O}(?P<desc>{_STR}))?{_TAIL}"),
-    "allow": re.compile(rf"(?P<kw>allow){_S}(?P<name>{_NAME})(?:{_O}(?P<reason>{_STR}))?{_TAIL}"),
-    "model": re.compile(rf"(?P<kw>model){_O}(?P<title>{_STR}){_TAIL}"),
-    "import": re.compile(rf"(?P<kw>import){_O}(?P<target>{_STR}){_TAIL}"),
-    "layers": re.compile(rf"(?P<kw>layers){_S}(?P<names>{_NAME}(?:{_O}>{_O}{_NAME})*){_TAIL}"),
-}
-_CLOSE = re.compile(rf"\}}{_TAIL}")
-_COMMENT_ONLY = re.compile(r"(?P<comment>//.*)$")
-_FIRST_WORD = re.compile(r"[a-z_]+")
-_REQ = re.compile(rf"(?P<name>{_NAME})(?:{_S}(?P<num>{_NUM})(?:{_S}(?P<unit>{_NAME}))?)?")
-_WORD = re.compile(_NAME)
-_NUM_RE = re.compile(_NUM)
-
+from .transform import SUPPRESSIONS, SphereBuilder, SyntaxProblem, build_file, collect_suppression, unescape
 
 class _GiveUp(Exception):
     """The line is not one the fast path is sure of: parse the file with LALR."""
 
 
+# What a line handler does with its statement.
+_OPEN, _MEMBER, _TOP = "open", "member", "top"
+
+#: The spacing the fast path accepts between tokens. It is a subset of the
+#: grammar's ignored WS (checked when the patterns are built); lines spaced
+#: otherwise go to the grammar.
+_SPACING = " \t"
+
+
+@attrs.frozen(eq=False)
+class _Lexicon:
+    """The compiled line patterns, built from the grammar's terminals."""
+
+    # a line's first word (a keyword) -> its pattern, what it does, its handler
+    statements: dict[str, tuple[re.Pattern[str], str, Callable[[_Line], Any] | None]]
+    close: re.Pattern[str]
+    comment_only: re.Pattern[str]
+    first_word: re.Pattern[str]
+    requirement: re.Pattern[str]
+    word: re.Pattern[str]
+    lbrace: str
+    rbrace: str
+    block_kinds: tuple[str, ...]
+    strings_and_comments: re.Pattern[str]
+
+
+@functools.cache
+def _lexicon() -> _Lexicon:
+    """The line patterns, from the grammar's terminals (built once, on first use)."""
+    t, kw = terminals.pattern, terminals.literal
+    if not re.fullmatch(t("WS"), _SPACING):
+        raise RuntimeError(f"the fast path's spacing {_SPACING!r} is not whitespace the grammar ignores")
+    name, string, comment = t("NAME"), t("STRING"), t("COMMENT")
+    num = rf"(?:{t('PLUS')}|{t('MINUS')})?{t('NUMBER')}"  # the grammar's 'number' rule, sign written tight
+    s, o = rf"[{_SPACING}]+", rf"[{_SPACING}]*"    # required and optional space
+    path = rf"{name}(?:{t('DOT')}{name})*"
+    ref = rf"{name}(?:{t('DOT')}{name})+"
+    tail = rf"{o}(?P<comment>{comment})?$"
+    colon, eq, comma, gt, lbrace = t("COLON"), t("EQ"), t("COMMA"), t("GT"), t("LBRACE")
+
+    def k(terminal: str, group: str = "kw") -> str:
+        return rf"(?P<{group}>{t(terminal)})"
+
+    requirement = rf"{name}(?:{s}{num}(?:{s}{name})?)?"
+    lines = {
+        "SPHERE": (_OPEN, None,
+                   rf"{k('SPHERE')}{s}(?P<name>{name}){o}{colon}{o}(?P<layer>{name})"
+                   rf"(?:{o}(?P<title>{string}))?(?:{s}{k('WITHIN', 'within_kw')}{s}(?P<within>{path}))?{o}{lbrace}{tail}"),
+        "POWER": (_MEMBER, _power,
+                  rf"{k('POWER')}{s}(?P<name>{name})(?:{o}(?P<desc>{string}))?"
+                  rf"(?:{s}{k('FROM', 'from_kw')}{s}(?P<ref>{ref}))?{tail}"),
+        "RESPONSIBILITY": (_MEMBER, _responsibility,
+                           rf"{k('RESPONSIBILITY')}{s}(?P<name>{name})(?:{o}(?P<desc>{string}))?"
+                           rf"(?:{s}{k('REQUIRES', 'req_kw')}{s}(?P<reqs>{requirement}(?:{o}{comma}{o}{requirement})*))?"
+                           rf"(?:{s}(?P<shared>{t('SHARED')}))?{tail}"),
+        "RESOURCE": (_MEMBER, _resource,
+                     rf"{k('RESOURCE')}{s}(?P<name>{name}){o}{eq}{o}(?P<num>{num})(?:{s}(?P<unit>{name}))?"
+                     rf"(?:{s}{k('FROM', 'from_kw')}{s}(?P<ref>{ref}))?{tail}"),
+        "INDICATOR": (_MEMBER, _indicator,
+                      rf"{k('INDICATOR')}{s}(?P<name>{name}){o}{eq}{o}(?P<value>{num}){s}"
+                      rf"(?:{k('OF', 'of_kw')}{s}(?P<of>{num})"
+                      rf"|{k('IN', 'in_kw')}{s}(?P<low>{num}){o}{t('DOTDOT')}{o}(?P<high>{num})"
+                      rf"(?:{s}(?P<lib>{t('LOWER_IS_BETTER')}))?)"
+                      rf"(?:{o}(?P<source>{string}))?{tail}"),
+        "CAPACITY": (_MEMBER, _capacity, rf"{k('CAPACITY')}{s}(?P<num>{num}){tail}"),
+        "CHANNEL": (_MEMBER, _channel,
+                    rf"{k('CHANNEL')}{s}(?P<name>{name}){s}{k('STRENGTH', 'st_kw')}{s}(?P<num>{num})"
+                    rf"(?:{o}(?P<desc>{string}))?{tail}"),
+        "ALLOW": (_MEMBER, _allow, rf"{k('ALLOW')}{s}(?P<name>{name})(?:{o}(?P<reason>{string}))?{tail}"),
+        "MODEL": (_TOP, _model, rf"{k('MODEL')}{o}(?P<title>{string}){tail}"),
+        "IMPORT": (_TOP, _import, rf"{k('IMPORT')}{o}(?P<target>{string}){tail}"),
+        "LAYERS": (_TOP, _layers, rf"{k('LAYERS')}{s}(?P<names>{name}(?:{o}{gt}{o}{name})*){tail}"),
+    }
+    first_word = re.compile(r"[a-z_]+")  # a cheap dispatch on the leading keyword
+    statements = {}
+    for terminal, (role, handler, regex) in lines.items():
+        word = kw(terminal)
+        if not first_word.fullmatch(word):
+            raise RuntimeError(f"the fast path cannot dispatch on the keyword {word!r}")
+        statements[word] = (re.compile(regex), role, handler)
+    return _Lexicon(
+        statements=statements,
+        close=re.compile(rf"{t('RBRACE')}{tail}"),
+        comment_only=re.compile(rf"(?P<comment>{comment})$"),
+        first_word=first_word,
+        requirement=re.compile(rf"(?P<name>{name})(?:{s}(?P<num>{num})(?:{s}(?P<unit>{name}))?)?"),
+        word=re.compile(name),
+        lbrace=kw("LBRACE"),
+        rbrace=kw("RBRACE"),
+        block_kinds=(kw("RULE"), kw("SCENARIO")),
+        strings_and_comments=re.compile(rf"{string}|{comment}"),
+    )
+
+
 class _Line:
     """Span helpers for one source line (columns count from 1, in code points)."""
 
-    __slots__ = ("file", "lineno", "indent", "match")
+    __slots__ = ("file", "lineno", "indent", "match", "lexicon")
 
-    def __init__(self, file: str, lineno: int, indent: int, match: re.Match[str]) -> None:
-        self.file, self.lineno, self.indent, self.match = file, lineno, indent, match
+    def __init__(self, file: str, lineno: int, indent: int, match: re.Match[str], lexicon: _Lexicon) -> None:
+        self.file, self.lineno, self.indent, self.match, self.lexicon = file, lineno, indent, match, lexicon
 
     def span(self, start: int, end: int) -> Span:
         return Span(self.file, self.lineno, self.indent + start + 1, self.lineno, self.indent + end + 1)
@@ -97,6 +150,11 @@ class _Line:
             raise _GiveUp  # the grammar reserves it, or rejects it; let it say so
         # interned: a national model repeats a few hundred names a million times
         return ast.Name(sys.intern(text), self.file, self.lineno, self.indent + start + 1)
+
+    def names(self, group: str) -> list[ast.Name]:
+        """Every name in the group's text (a path, a list of layers)."""
+        text, start = self.match.group(group), self.match.start(group)
+        return [self.name_at(w.group(), start + w.start()) for w in self.lexicon.word.finditer(text)]
 
     def number(self, group: str) -> ast.Number:
         return self.number_at(self.match.group(group), self.match.start(group))
@@ -117,11 +175,7 @@ class _Line:
 
 
 def _path(line: _Line, group: str) -> ast.Path:
-    text, start = line.match.group(group), line.match.start(group)
-    parts = []
-    for word in _WORD.finditer(text):
-        parts.append(line.name_at(word.group(), start + word.start()))
-    return ast.Path(tuple(parts))
+    return ast.Path(tuple(line.names(group)))
 
 
 def _ref(line: _Line, group: str) -> ast.MemberRef | None:
@@ -147,7 +201,7 @@ def _requirements(line: _Line) -> tuple[ast.Requirement, ...]:
         return ()
     base = line.match.start("reqs")
     out = []
-    for m in _REQ.finditer(text):
+    for m in line.lexicon.requirement.finditer(text):
         name = line.name_at(m.group("name"), base + m.start("name"))
         qty = None
         if m.group("num") is not None:
@@ -189,40 +243,38 @@ def _allow(line: _Line) -> ast.AllowDecl:
     return ast.AllowDecl(line.name("name"), line.string("reason"), line.statement(("name", "reason")))
 
 
-_MEMBERS: dict[str, Callable[[_Line], Any]] = {
-    "power": _power,
-    "responsibility": _responsibility,
-    "resource": _resource,
-    "indicator": _indicator,
-    "capacity": _capacity,
-    "channel": _channel,
-    "allow": _allow,
-}
+def _model(line: _Line) -> ast.ModelStmt:
+    return ast.ModelStmt(unescape(line.match.group("title")), line.statement(("title",)))
+
+
+def _import(line: _Line) -> ast.ImportStmt:
+    return ast.ImportStmt(unescape(line.match.group("target")), line.statement(("target",)))
+
+
+def _layers(line: _Line) -> ast.LayersStmt:
+    return ast.LayersStmt(tuple(line.names("names")), line.statement(("names",)))
+
 
 def _comment(line: _Line) -> None:
-    """Keep a ``// sphere: ignore`` comment exactly as the lexer callback would."""
+    """Record a ``// sphere: ignore`` comment exactly as the grammar's lexer callback would."""
     text = line.match.group("comment")
-    if text is None or "sphere:" not in text:
-        return
-    start = line.match.start("comment")
-    tok = Token("COMMENT", text, line=line.lineno, column=line.indent + start + 1, end_line=line.lineno,
-                end_column=line.indent + start + 1 + len(text))
-    collect_comment(tok)
+    if text is not None:
+        collect_suppression(text, line.lineno, line.indent + line.match.start("comment") + 1)
 
 
 class _Builder:
     """Sphere blocks under construction (a stack: no recursion)."""
 
     def __init__(self, max_depth: int) -> None:
-        self.stack: list[_SphereBuilder] = []
-        self.top: list[Any] = []
+        self.stack: list[SphereBuilder] = []
+        self.top: list[SphereBuilder] = []
         self.max_depth = max_depth
 
     def open(self, line: _Line) -> None:
         m = line.match
         within = _path(line, "within") if m.group("within") is not None else None
         header = line.statement(("name", "layer", "title", "within"))
-        builder = _SphereBuilder(line.name("name"), line.name("layer"), line.string("title"), within, [], header)
+        builder = SphereBuilder(line.name("name"), line.name("layer"), line.string("title"), within, [], header)
         (self.stack[-1].body if self.stack else self.top).append(builder)
         self.stack.append(builder)
         if len(self.stack) > self.max_depth:
@@ -240,9 +292,6 @@ class _Builder:
 
 
 BlockParser = Callable[[str], ast.File]
-
-_BLOCK_KINDS = ("rule", "scenario")
-_STRINGS_AND_COMMENTS = re.compile(r'"(?:[^"\\\n]|\\[^\n])*"|//.*')
 
 
 def parse_fast(text: str, path: str, max_depth: int, parse_block: BlockParser | None = None) -> ast.File | None:
@@ -273,57 +322,64 @@ def _lines(text: str) -> Iterator[str]:
 
 
 def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None) -> ast.File:
+    lexicon = _lexicon()
+    statements, first_word, rbrace, block_kinds = (
+        lexicon.statements, lexicon.first_word, lexicon.rbrace, lexicon.block_kinds)
     build = _Builder(max_depth)
     top_items: list[Any] = []
     lines = _lines(text)
     number = 0
     for raw in lines:
         number += 1
-        stripped = raw.lstrip(" \t")
+        stripped = raw.lstrip(_SPACING)
         if not stripped:
             continue
         indent = len(raw) - len(stripped)
-        if stripped[0] == "}":
-            match = _CLOSE.match(stripped)
+        if stripped.startswith(rbrace):
+            match = lexicon.close.match(stripped)
             if match is None:
                 raise _GiveUp
             build.close()
-            _comment(_Line(path, number, indent, match))
+            _comment(_Line(path, number, indent, match, lexicon))
             continue
-        if stripped.startswith("//"):
-            match = _COMMENT_ONLY.match(stripped)
-            assert match is not None
-            _comment(_Line(path, number, indent, match))
+        word = first_word.match(stripped)
+        if word is None:
+            match = lexicon.comment_only.match(stripped)
+            if match is None:
+                raise _GiveUp
+            _comment(_Line(path, number, indent, match, lexicon))
             continue
-        word = _FIRST_WORD.match(stripped)
-        kind = word.group() if word else ""
-        if kind in _BLOCK_KINDS and parse_block is not None and not build.stack:
-            block = _take_block(raw, lines)
+        kind = word.group()
+        if kind in block_kinds and parse_block is not None and not build.stack:
+            block = _take_block(raw, lines, lexicon)
             top_items.extend(_grammar_block(block, number, parse_block))
             number += len(block) - 1
             continue
-        pattern = _PATTERNS.get(kind)
-        match = pattern.match(stripped) if pattern else None
+        entry = statements.get(kind)
+        if entry is None:
+            raise _GiveUp
+        pattern, role, handler = entry
+        match = pattern.match(stripped)
         if match is None:
             raise _GiveUp
-        line = _Line(path, number, indent, match)
+        line = _Line(path, number, indent, match, lexicon)
         _comment(line)
-        if kind == "sphere":
+        if role is _OPEN:
             if not build.stack:
                 top_items.append(None)  # keeps the place of the sphere among top-level items
             build.open(line)
-        elif kind in _MEMBERS:
-            build.member(_MEMBERS[kind](line))
+        elif role is _MEMBER:
+            build.member(handler(line))  # type: ignore[misc]
         elif build.stack:
             raise _GiveUp  # a file-level statement inside a block: the grammar will say
         else:
-            top_items.append(_file_statement(kind, line))
+            top_items.append(handler(line))  # type: ignore[misc]
     if build.stack:
         raise _GiveUp  # an unclosed block is a syntax error: let the grammar report it
     return _file(path, top_items, build.top)
 
 
-def _take_block(first: str, rest: Iterator[str]) -> list[str]:
+def _take_block(first: str, rest: Iterator[str], lexicon: _Lexicon) -> list[str]:
     """The lines of the block that opens on ``first``, up to the line whose
     ``}`` closes it, taken from ``rest`` (braces in strings and comments do not
     count)."""
@@ -332,13 +388,13 @@ def _take_block(first: str, rest: Iterator[str]) -> list[str]:
     line: str | None = first
     while line is not None:
         block.append(line)
-        code = _STRINGS_AND_COMMENTS.sub("", line)
+        code = lexicon.strings_and_comments.sub("", line)
         if '"' in code:
             raise _GiveUp  # an unterminated string: the grammar will say
-        depth += code.count("{") - code.count("}")
-        opened = opened or "{" in code
+        depth += code.count(lexicon.lbrace) - code.count(lexicon.rbrace)
+        opened = opened or lexicon.lbrace in code
         if opened and depth <= 0:
-            if depth < 0 or code.rstrip().endswith("}") is False:
+            if depth < 0 or code.rstrip().endswith(lexicon.rbrace) is False:
                 raise _GiveUp  # something after the closing brace: not a plain block line
             return block
         line = next(rest, None)
@@ -384,16 +440,6 @@ def _shifted(node: Any, delta: int) -> Any:
                 changes[field.name] = _shifted(value, delta)
         return attrs.evolve(node, **changes)
     return node
-
-
-def _file_statement(kind: str, line: _Line) -> Any:
-    if kind == "model":
-        return ast.ModelStmt(unescape(line.match.group("title")), line.statement(("title",)))
-    if kind == "import":
-        return ast.ImportStmt(unescape(line.match.group("target")), line.statement(("target",)))
-    text, start = line.match.group("names"), line.match.start("names")
-    names = tuple(line.name_at(w.group(), start + w.start()) for w in _WORD.finditer(text))
-    return ast.LayersStmt(names, line.statement(("names",)))
 
 
 def _file(path: str, items: list[Any], spheres: list[Any]) -> ast.File:

@@ -1,7 +1,25 @@
-"""The reserved words of the sphere language (LANGUAGE.md §2)."""
+"""The reserved words of the sphere language (LANGUAGE.md §2).
 
-KEYWORDS = frozenset(
-    """model import layers sphere within power responsibility requires shared resource from
-    indicator of in lower_is_better capacity channel strength allow rule error warning info for
-    where require message scenario remove true false null and or not if""".split()
-)
+They are the grammar's word-shaped string terminals (``POWER: "power"``). The
+grammar needs one terminal per keyword anyway, so the set is read from it
+rather than kept as a second list. The post-lexer retypes a NAME spelled like
+a keyword to the terminal named after it in capitals, so each keyword's
+terminal must be named that way; reading the set checks it.
+"""
+
+from __future__ import annotations
+
+from .terminals import literals
+
+
+def _keywords() -> frozenset[str]:
+    words = set()
+    for name, text in literals().items():
+        if text.isidentifier():
+            if name != text.upper():
+                raise RuntimeError(f"the grammar's keyword terminal {name} must be named {text.upper()}")
+            words.add(text)
+    return frozenset(words)
+
+
+KEYWORDS = _keywords()

@@ -11,8 +11,6 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterator
-from importlib import resources
-from pathlib import Path as FsPath
 
 import attrs
 from lark import Lark, Token
@@ -21,7 +19,9 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from ..diagnostics import Finding, Span
 from . import ast
 from .fastpath import parse_fast
+from .keywords import KEYWORDS
 from .source import EncodingProblem, decode, prepare
+from .terminals import grammar_path, grammar_text
 from .transform import (
     CURRENT_FILE,
     tok_span,
@@ -33,10 +33,14 @@ from .transform import (
     parse_embedded_expr,
 )
 
+__all__ = [
+    "KEYWORDS", "MAX_NESTING", "MAX_SYNTAX_ERRORS", "ParseFailure", "PostLexer", "describe_terminal", "get_parser",
+    "grammar_path", "grammar_text", "parse_bytes", "parse_bytes_source", "parse_expression", "parse_source",
+    "parse_text",
+]
+
 #: Brackets ({, ( and [ together) may nest this deep; deeper input is one SPH001.
 MAX_NESTING = 1024
-
-from .keywords import KEYWORDS  # noqa: E402  (re-exported)
 
 _OPEN = {"LBRACE": "RBRACE", "LPAR": "RPAR", "LSQB": "RSQB"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
@@ -75,12 +79,18 @@ class _NestingTooDeep(Exception):
         self.token = token
 
 
-class _PostLex:
-    """Reserves keywords, ignores newlines inside () and [], and bounds nesting.
+class PostLexer:
+    """The post-lexer every Lark parser of the sphere grammar must use: it
+    reserves keywords (a NAME spelled like a keyword becomes that keyword's
+    token, except after a dot), drops newlines inside ``()`` and ``[]``, and
+    bounds nesting at :data:`MAX_NESTING`.
 
     With ``collapse`` (the checker's parser) a run of separators reaches the
     grammar as one; tools that rebuild text from tokens (the formatter) keep
-    every separator.
+    every separator. Pass an instance as Lark's ``postlex``; :meth:`process`
+    raises :class:`~spherelang.syntax.transform.SyntaxProblem` for a word that
+    is no valid name, and the parser's own exceptions for the rest, which
+    :func:`parse_source` turns into diagnostics.
     """
 
     always_accept = ("_NL",)
@@ -128,27 +138,13 @@ class _PostLex:
             yield tok
 
 
-def grammar_text() -> str:
-    """The grammar text (see :func:`grammar_path`)."""
-    return grammar_path().read_text(encoding="utf-8")
-
-
-def grammar_path() -> FsPath:
-    """The grammar file: inside the installed package (``spherelang.grammar``), or,
-    when running from a source checkout that shadows the install, ``grammar/``."""
-    try:
-        return FsPath(str(resources.files("spherelang.grammar").joinpath("sphere.lark")))
-    except ModuleNotFoundError:
-        return FsPath(__file__).resolve().parents[2] / "grammar" / "sphere.lark"
-
-
 @functools.cache
 def _parser() -> Lark:
     return Lark(
         grammar_text(),
         parser="lalr",
         lexer="contextual",
-        postlex=_PostLex(collapse=True),
+        postlex=PostLexer(collapse=True),
         transformer=ToAst(),
         start=["start", "expr"],
         maybe_placeholders=True,
@@ -174,8 +170,12 @@ def parse_text(text: str, path: str = "<string>") -> ast.File:
     return parse_source(text, path)[0]
 
 
-def parse_source(text: str, path: str = "<string>") -> tuple[ast.File, bool]:
-    """Like :func:`parse_text`, and whether the fast path took the file."""
+def parse_source(text: str, path: str = "<string>", *, fast_path: bool = True) -> tuple[ast.File, bool]:
+    """Like :func:`parse_text`, and whether the fast path took the file.
+
+    With ``fast_path=False`` the grammar parses the whole file: the reference
+    the fast path is tested against. The result is the same either way.
+    """
     try:
         text = prepare(text)
     except EncodingProblem as exc:
@@ -184,7 +184,7 @@ def parse_source(text: str, path: str = "<string>") -> tuple[ast.File, bool]:
     expr_token = parse_embedded_expr.set(_embedded_expr)
     sink_token = SUPPRESSIONS.set([])
     try:
-        fast = parse_fast(text, path, MAX_NESTING, _parse_block)
+        fast = parse_fast(text, path, MAX_NESTING, _parse_block) if fast_path else None
         if fast is not None:
             return fast, True
         SUPPRESSIONS.set([])  # the fast path may have collected some before giving up

@@ -28,14 +28,24 @@ SUPPRESSIONS: contextvars.ContextVar[list[ast.Suppression]] = contextvars.Contex
 _SUPPRESSION = re.compile(r"//\s*sphere:\s*ignore(?:\[([^\]]*)\])?\s*(?://.*)?$")
 
 
-def collect_comment(tok: Token) -> Token:
-    """Lexer callback for COMMENT: keep ``// sphere: ignore[...]`` comments."""
-    if "sphere:" in tok.value:
-        match = _SUPPRESSION.search(tok.value)
+def collect_suppression(text: str, line: int, column: int) -> None:
+    """Record ``text``, a comment starting at (line, column) of the current file,
+    in :data:`SUPPRESSIONS` if it is a ``// sphere: ignore[...]`` comment.
+
+    Both parsers call it for every comment they meet: the grammar through
+    :func:`collect_comment`, the fast path with the comment it matched.
+    """
+    if "sphere:" in text:
+        match = _SUPPRESSION.search(text)
         sink = SUPPRESSIONS.get(None)
         if match and sink is not None:
             codes = tuple(c.strip().upper() for c in (match.group(1) or "").split(",") if c.strip())
-            sink.append(ast.Suppression(codes, tok_span(tok)))
+            sink.append(ast.Suppression(codes, Span(CURRENT_FILE.get(), line, column, line, column + len(text))))
+
+
+def collect_comment(tok: Token) -> Token:
+    """Lexer callback for COMMENT: keep ``// sphere: ignore[...]`` comments."""
+    collect_suppression(tok.value, tok.line, tok.column)
     return tok
 
 
@@ -56,12 +66,6 @@ class SyntaxProblem(Exception):
 
 def tok_span(tok: Token) -> Span:
     return Span(CURRENT_FILE.get(), tok.line, tok.column, tok.end_line, tok.end_column)
-
-
-def span_of(item: Any) -> Span:
-    if isinstance(item, Token):
-        return tok_span(item)
-    return item.span  # type: ignore[no-any-return]
 
 
 def span_over(items: Sequence[Any]) -> Span:
@@ -115,10 +119,21 @@ def _path_name(tok: Token) -> ast.Name:
     return _name(tok)
 
 
-class _SphereBuilder:
+class SphereBuilder:
+    """A sphere as its block is read: the header's parts, and ``body``, the
+    members and nested :class:`SphereBuilder` objects in source order (a list
+    the caller may keep appending to until the block closes).
+
+    Both parsers build these, the grammar's callbacks and the fast path alike;
+    :func:`build_file` turns the top-level ones into the file's pre-order
+    :class:`~spherelang.syntax.ast.SphereDecl` tuple without recursion.
+    ``span`` covers the header, from ``sphere`` to the last part before ``{``.
+    """
+
     __slots__ = ("name", "layer", "title", "within", "body", "span")
 
-    def __init__(self, name, layer, title, within, body, span) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, name: ast.Name, layer: ast.Name, title: str | None, within: ast.Path | None,
+                 body: list[Any], span: Span) -> None:
         self.name, self.layer, self.title, self.within, self.body, self.span = (
             name, layer, title, within, body, span)
 
@@ -132,16 +147,16 @@ class _E:
         self.kind, self.value, self.children, self.span = kind, value, children, span
 
 
-def flatten_spheres(top: Iterable[_SphereBuilder]) -> tuple[ast.SphereDecl, ...]:
+def flatten_spheres(top: Iterable[SphereBuilder]) -> tuple[ast.SphereDecl, ...]:
     """Pre-order flattening of sphere builders (see :func:`ast.preorder`)."""
-    order = ast.preorder(top, lambda b: [m for m in b.body if isinstance(m, _SphereBuilder)])
+    order = ast.preorder(top, lambda b: [m for m in b.body if isinstance(m, SphereBuilder)])
     return tuple(
         ast.SphereDecl(
             name=b.name,
             layer=b.layer,
             title=b.title,
             within=b.within,
-            members=tuple(m for m in b.body if not isinstance(m, _SphereBuilder)),
+            members=tuple(m for m in b.body if not isinstance(m, SphereBuilder)),
             span=b.span,
             parent=parent,
             children=tuple(kids),
@@ -151,7 +166,7 @@ def flatten_spheres(top: Iterable[_SphereBuilder]) -> tuple[ast.SphereDecl, ...]
     )
 
 
-def build_file(path: str, items: list[Any], spheres: Iterable[_SphereBuilder]) -> ast.File:
+def build_file(path: str, items: list[Any], spheres: Iterable[SphereBuilder]) -> ast.File:
     """The file from its top-level items in order (the parser's and the fast
     path's alike); a misplaced or repeated ``model`` is a :class:`SyntaxProblem`."""
     models = [i for i in items if isinstance(i, ast.ModelStmt)]
@@ -208,7 +223,7 @@ class ToAst(Transformer):  # type: ignore[type-arg]
 
     def start(self, children: list[Any]) -> ast.File:
         items = _items(children)
-        return build_file(CURRENT_FILE.get(), items, [i for i in items if isinstance(i, _SphereBuilder)])
+        return build_file(CURRENT_FILE.get(), items, [i for i in items if isinstance(i, SphereBuilder)])
 
     def model_stmt(self, c: list[Any]) -> ast.ModelStmt:
         return ast.ModelStmt(unescape(c[1].value), span_over(c))
@@ -222,10 +237,10 @@ class ToAst(Transformer):  # type: ignore[type-arg]
 
     # ---------------------------------------------------------------- spheres
 
-    def sphere_decl(self, c: list[Any]) -> _SphereBuilder:
+    def sphere_decl(self, c: list[Any]) -> SphereBuilder:
         _kw, name, _colon, layer, title, _within, within, _lb, body, _rb = c
         header = span_over([_kw, name, layer, title, within])
-        return _SphereBuilder(_name(name), _name(layer), _string(title), within, body, header)
+        return SphereBuilder(_name(name), _name(layer), _string(title), within, body, header)
 
     def sphere_body(self, c: list[Any]) -> list[Any]:
         return _items(c)
@@ -345,8 +360,8 @@ class ToAst(Transformer):  # type: ignore[type-arg]
 
     def scenario_in(self, c: list[Any]) -> ast.ScenarioIn:
         kw, path, _lb, body, _rb = c
-        spheres = flatten_spheres(m for m in body if isinstance(m, _SphereBuilder))
-        members = tuple(m for m in body if not isinstance(m, _SphereBuilder))
+        spheres = flatten_spheres(m for m in body if isinstance(m, SphereBuilder))
+        members = tuple(m for m in body if not isinstance(m, SphereBuilder))
         return ast.ScenarioIn(path, members, spheres, span_over([kw, path]))
 
     def scenario_remove(self, c: list[Any]) -> ast.ScenarioRemove:

@@ -167,7 +167,7 @@ def outcome(text: str, fast_path: bool) -> tuple[object, bool]:
     try:
         return parse_source(text, PATH, fast_path=fast_path)
     except ParseFailure as exc:
-        return exc.diagnostics, False
+        return exc.findings, False
 
 
 def fast_path_takes(text: str) -> bool:

@@ -98,13 +98,18 @@ def check(model: Model | str | os.PathLike[str], *, select: Iterable[str] | str 
     """Check a model (or the model whose entry file is given) and return a :class:`Report`.
 
     ``options`` are :class:`Config` fields: ``corridor_tolerance``,
-    ``elasticity_threshold``, ``rule_budget``, ``severity``, ``fail_on``.
+    ``elasticity_threshold``, ``rule_budget``, ``severity``, ``fail_on``,
+    ``year`` (the year whose indicator values count, LANGUAGE.md §8.3).
     """
     from .evaluator import apply_scenario
     from .pipeline import Report, diagnose_alone, model_files, open_model, sort_and_dedupe
 
     cfg = _config(config, select, ignore, options)
     resolved = open_model(model, cfg) if isinstance(model, (str, os.PathLike)) else model
+    if cfg.year is not None and resolved.year != cfg.year:
+        from .evaluator import at_year
+
+        resolved = at_year(resolved, cfg.year)
     if scenario is not None:
         resolved = apply_scenario(resolved, scenario, limits=cfg.limits)
     return Report(sort_and_dedupe(diagnose_alone(resolved, cfg)), tuple(dict.fromkeys(model_files(resolved))))
@@ -113,7 +118,8 @@ def check(model: Model | str | os.PathLike[str], *, select: Iterable[str] | str 
 def evaluate(model: Model | str | os.PathLike[str], scenario: str | None = None, *,
              config: Config | None = None, **options: Any) -> Evaluation:
     """Figures per sphere (capacity, ceiling, effective, headroom, elasticity) and
-    violations; with ``scenario``, baseline and scenario side by side."""
+    violations; with ``scenario``, baseline and scenario side by side;
+    ``year=Y`` (an option, as for :func:`check`) evaluates at that year."""
     from .pipeline import evaluate as _evaluate, open_model
 
     cfg = _config(config, None, None, options)

@@ -6,6 +6,10 @@ checks (``spherelang.pipeline.evaluate`` compares a scenario with its baseline).
 
 from .figures import FIGURES, NO_FIGURES, Figures, SphereFigures, sphere_figures
 from .scenario import apply_scenario, find_scenario, reread
+from .provenance import illustrative_figures, nearest_binding_ancestors
+from .trend import SphereTrend, Trend, trend
+from .years import at_year
 
-__all__ = ["FIGURES", "NO_FIGURES", "Figures", "SphereFigures", "apply_scenario", "find_scenario", "reread",
+__all__ = ["FIGURES", "NO_FIGURES", "Figures", "SphereFigures", "SphereTrend", "Trend", "apply_scenario", "at_year",
+           "illustrative_figures", "nearest_binding_ancestors", "trend", "find_scenario", "reread",
            "sphere_figures"]

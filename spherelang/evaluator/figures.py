@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from ..model import Model, Sphere
+from .provenance import illustrative_figures
 
 FIGURES = ("capacity", "ceiling", "effective", "headroom", "elasticity")
 
@@ -37,6 +38,8 @@ class SphereFigures:
     depth: int
     figures: Figures
     baseline: Figures | None = None  # with a scenario: the same sphere before it
+    #: The figures that depend on an illustrative value (LANGUAGE.md §8.4).
+    illustrative: tuple[str, ...] = ()
 
     def __getattr__(self, name: str) -> float | None:
         if name in FIGURES:
@@ -47,8 +50,10 @@ class SphereFigures:
 def sphere_figures(model: Model, baseline: Model | None = None) -> tuple[SphereFigures, ...]:
     """Every sphere's figures in tree order; with ``baseline``, each beside the
     same sphere's figures there (by path; a sphere the baseline lacks has none)."""
+    marks = illustrative_figures(model)
     if baseline is None:
-        return tuple(SphereFigures(s.path, s.layer, s.depth, Figures.of(s)) for s in model.spheres)
+        return tuple(SphereFigures(s.path, s.layer, s.depth, Figures.of(s), None, m)
+                     for s, m in zip(model.spheres, marks))
     before = {s.path: Figures.of(s) for s in reversed(baseline.spheres)}
-    return tuple(SphereFigures(s.path, s.layer, s.depth, Figures.of(s), before.get(s.path, NO_FIGURES))
-                 for s in model.spheres)
+    return tuple(SphereFigures(s.path, s.layer, s.depth, Figures.of(s), before.get(s.path, NO_FIGURES), m)
+                 for s, m in zip(model.spheres, marks))

@@ -7,12 +7,12 @@ scenario with its baseline. The CLI and the Python API share these.
 """
 
 from .batch import EntryResult, check_entries, check_entry, merge_models, sort_and_dedupe
-from .evaluation import Evaluation, evaluate
+from .evaluation import Evaluation, evaluate, evaluate_trend
 from .gc import paused_gc
 from .report import Report
 from .single import diagnose, diagnose_alone, model_files, open_model, open_model_and_load, stamped_findings
 from .stamp import stamp, syntax_error
 
 __all__ = ["EntryResult", "Evaluation", "Report", "check_entries", "check_entry", "diagnose", "diagnose_alone",
-           "evaluate", "merge_models", "model_files", "open_model", "open_model_and_load", "paused_gc", "sort_and_dedupe", "stamp",
+           "evaluate", "evaluate_trend", "merge_models", "model_files", "open_model", "open_model_and_load", "paused_gc", "sort_and_dedupe", "stamp",
            "stamped_findings", "syntax_error"]

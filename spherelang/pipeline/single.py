@@ -32,7 +32,7 @@ def open_model(path: str | os.PathLike[str], config: Config = DEFAULT_CONFIG, *,
     entry = os.fspath(path)
     require_entry_file(entry, strict)
     with paused_gc():
-        return resolve(load_model(entry, limits=config.limits, cache=config.cache))
+        return resolve(load_model(entry, limits=config.limits, cache=config.cache), config.year)
 
 
 def open_model_and_load(path: str | os.PathLike[str], config: Config = DEFAULT_CONFIG,
@@ -44,7 +44,7 @@ def open_model_and_load(path: str | os.PathLike[str], config: Config = DEFAULT_C
     require_entry_file(entry, True)
     with paused_gc():
         loaded = load_model(entry, limits=config.limits, cache=config.cache)
-        return resolve(loaded), loaded
+        return resolve(loaded, config.year), loaded
 
 
 def require_entry_file(entry: str, strict: bool) -> None:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..evaluator import Figures
+from ..evaluator import Figures, Trend
 from ..pipeline import Evaluation, Report
 from .paths import display_path, in_display_order
 
@@ -45,7 +45,8 @@ def _figures(f: Figures) -> dict[str, float | None]:
 def evaluation_object(ev: Evaluation) -> dict[str, Any]:
     spheres = []
     for row in ev.spheres:
-        entry: dict[str, Any] = {"path": row.path, "layer": row.layer, **_figures(row.figures)}
+        entry: dict[str, Any] = {"path": row.path, "layer": row.layer, **_figures(row.figures),
+                                 "illustrative": list(row.illustrative)}
         if ev.scenario is not None:
             entry["baseline"] = _figures(row.baseline) if row.baseline is not None else None
         spheres.append(entry)
@@ -55,6 +56,14 @@ def evaluation_object(ev: Evaluation) -> dict[str, Any]:
         out["fixed"] = [violation(d) for d in in_display_order(ev.fixed)]
         out["introduced"] = [violation(d) for d in in_display_order(ev.introduced)]
     return out
+
+
+def trend_object(tr: Trend) -> dict[str, Any]:
+    """``sphere trend --format json`` (LANGUAGE.md §8.3, §8.7): lists aligned with ``years``."""
+    return {"version": VERSION, "scenario": tr.scenario, "years": list(tr.years),
+            "spheres": [{"path": s.path, "layer": s.layer, "capacity": list(s.capacity),
+                         "ceiling": list(s.ceiling), "effective": list(s.effective), "binding": list(s.binding),
+                         "illustrative": [list(m) for m in s.illustrative]} for s in tr.spheres]}
 
 
 def dumps(obj: dict[str, Any]) -> str:

@@ -278,3 +278,15 @@ def test_eval_json_lists_and_text_marks(tmp_path: Path) -> None:
     plain = tmp_path / "p.sphere"
     plain.write_text("sphere A : political {\n  channel c strength 0.5\n  capacity 0.5\n}\n", encoding="utf-8")
     assert "*" not in CliRunner().invoke(cli, ["eval", "--no-cache", str(plain)]).output
+
+
+@pytest.mark.parametrize("line", NEW_FORM_LINES + ["  indicator r=12+/-2 of 190   year 2018 illustrative"])
+def test_the_formatter_keeps_the_new_forms_in_canonical_spacing(line: str) -> None:
+    from spherelang.fmt import format_text
+    from spherelang.fmt.equivalence import same_meaning
+
+    text = f"sphere A : political {{\n{line}\n}}\n"
+    once = format_text(text, "m.sphere")
+    assert format_text(once, "m.sphere") == once
+    assert same_meaning(parse_text(text, "m.sphere"), parse_text(once, "m.sphere"))
+    assert "  " not in once.split("\n")[1].strip()

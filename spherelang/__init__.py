@@ -161,6 +161,10 @@ def _resolved(model: ModelLike, config: Config) -> Model:
     from .syntax.ast import File
 
     if isinstance(model, Model):
+        if config.year is not None and model.year != config.year:
+            from .evaluator import at_year
+
+            return at_year(model, config.year)
         return model
     if isinstance(model, (str, os.PathLike)):
         return open_model(model, config)
@@ -177,7 +181,8 @@ def check(model: ModelLike, *, select: Iterable[str] | str | None = None,
     and return a :class:`Report`.
 
     ``options`` are :class:`Config` fields: ``corridor_tolerance``,
-    ``elasticity_threshold``, ``rule_budget``, ``severity``, ``fail_on``.
+    ``elasticity_threshold``, ``rule_budget``, ``severity``, ``fail_on``,
+    ``year`` (the year whose indicator values count, LANGUAGE.md §8.3).
     """
     from .evaluator import apply_scenario
     from .pipeline import Report, diagnose_alone, model_files, sort_and_dedupe
@@ -193,7 +198,8 @@ def check(model: ModelLike, *, select: Iterable[str] | str | None = None,
 def evaluate(model: ModelLike, scenario: str | None = None, *,
              config: Config | None = None, **options: Any) -> Evaluation:
     """Figures per sphere (capacity, ceiling, effective, headroom, elasticity) and
-    violations; with ``scenario``, baseline and scenario side by side."""
+    violations; with ``scenario``, baseline and scenario side by side;
+    ``year=Y`` (an option, as for :func:`check`) evaluates at that year."""
     from .pipeline import evaluate as _evaluate
 
     cfg = _config(config, None, None, options)
@@ -204,12 +210,12 @@ def rank_reforms(model: ModelLike, *, config: Config | None = None, year: int | 
                  **options: Any) -> Reforms:
     """Apply each scenario of the model in turn and rank them by gain in effective
     capacity (LANGUAGE.md §8.2); ``reforms`` best first, each with the counts of
-    §8.2 and the spheres that bind before and after it. ``year`` is reserved for
-    §8.3 (the model is evaluated as given)."""
+    §8.2 and the spheres that bind before and after it; ``year``: the year
+    whose indicator values count (LANGUAGE.md §8.3)."""
     from .pipeline import open_model_and_load
     from .pipeline import rank_reforms as _rank
 
-    cfg = _config(config, None, None, options)
+    cfg = _config(config, None, None, {**options, **({"year": year} if year is not None else {})})
     if isinstance(model, (str, os.PathLike)):
         resolved, loaded = open_model_and_load(model, cfg)
         return _rank(resolved, cfg, loaded, year)
@@ -220,10 +226,10 @@ def compare(paths: Iterable[ModelLike] | str | os.PathLike[str], *,
             config: Config | None = None, year: int | None = None, **options: Any) -> Comparison:
     """Several models side by side (LANGUAGE.md §8.6): the layers in order and a
     row per model with its mean capacity per layer, the sphere that binds the
-    most others and how many spheres are held. ``year`` is reserved for §8.3."""
+    most others and how many spheres are held; ``year`` as for :func:`rank_reforms`."""
     from .pipeline import compare as _compare
 
-    cfg = _config(config, None, None, options)
+    cfg = _config(config, None, None, {**options, **({"year": year} if year is not None else {})})
     items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     if not items:
         raise SphereUsageError("compare needs at least one model")

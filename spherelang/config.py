@@ -75,6 +75,9 @@ class Config:
     limits: Limits = DEFAULT_LIMITS
     #: Keep parsed files in the project's .sphere_cache (the CLI's default; off for the API).
     cache: bool = False
+    #: ``--year``: each indicator series counts its latest value at or before it
+    #: (LANGUAGE.md §8.3); None: its latest value. Models are resolved at it.
+    year: int | None = None
 
     def wants(self, code: str) -> bool:
         if self.select and not matches(code, self.select):

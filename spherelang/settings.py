@@ -139,7 +139,14 @@ def read_config(path: str, base: Config | None = None) -> Config:
     return attrs.evolve(config, **changes)
 
 
+def _year(key: str, value: Any) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise SphereUsageError(f"'{key}' must be a whole number (a year such as 2019) or None, not {value!r}")
+    return value  # type: ignore[no-any-return]
+
+
 _API_OPTIONS: dict[str, Callable[[str, Any], Any]] = {
+    "year": _year,
     "corridor_tolerance": _number(0),
     "elasticity_threshold": _number(0, 1),
     "rule_budget": _integer,

@@ -116,7 +116,7 @@ def test_eval_json_keys_and_baseline_keeps_five_figures(project: Path, capsys: p
     data = json.loads(out)
     nation, gov, tax, post = data["spheres"]
     assert list(nation) == ["path", "layer", "capacity", "ceiling", "effective", "headroom", "elasticity",
-                            "binding", "binds", "unlock", "baseline"]
+                            "binding", "binds", "unlock", "illustrative", "baseline"]
     assert sorted(nation["baseline"]) == sorted(["capacity", "ceiling", "effective", "headroom", "elasticity"])
     # after the scenario Nation is 0.6: Gov (0.5) binds Tax and Post, Nation only Gov
     assert (nation["binds"], nation["unlock"]) == (1, pytest.approx(0.0))

@@ -373,7 +373,7 @@ def test_attribute_table_is_exactly_the_contract() -> None:
         "power": sorted("name sphere source description".split()),
         "responsibility": sorted("name sphere powers resources shared description".split()),
         "resource": sorted("name sphere amount unit source allocated available".split()),
-        "indicator": sorted("name sphere value normalized".split()),
+        "indicator": sorted("name sphere value normalized year illustrative source uncertainty".split()),  # v2: §8.3, §8.4
         "channel": sorted("name sphere strength".split()),
     }
     assert sorted(BUILTINS) == sorted("count sum min max any all len abs".split())

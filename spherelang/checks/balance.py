@@ -249,7 +249,8 @@ def unit_mismatch(model: Model, ctx: Context) -> Iterable[Finding]:
 def value_out_of_domain(model: Model, ctx: Context) -> Iterable[Finding]:
     """A value outside its domain: a rank outside 1..N or N below 2, a scale
     whose low end is not below its high end or a score outside it, a capacity or
-    channel strength outside [0, 1], or a negative amount.
+    channel strength outside [0, 1], a negative amount, a `year` that is not
+    a whole number or a negative standard error (`± SE`).
 
     The invalid value is left out of every figure and every sum: a resource
     with an invalid amount gets no NEST003 or BAL005.
@@ -298,5 +299,11 @@ _INVALID_WORDS: dict[str, Callable[[Invalid], tuple[str, str]]] = {
                           "a strength runs from 0 (no feedback) to 1; an invalid one is left out of elasticity"),
     "capacity": lambda i: (f"capacity {i.value.text} is {i.value.reason}",
                            "capacity runs from 0 to 1; an invalid one is left out of every figure"),
+    "year": lambda i: (f"indicator '{i.name}': year {i.value.text} is {i.value.reason}",
+                       "a year is a whole number such as 2019; the statement is left out of its series"),
+    "uncertainty": lambda i: (f"the standard error {i.value.text} of "
+                              + (f"indicator '{i.name}'" if i.name is not None else "the capacity")
+                              + f" is {i.value.reason}",
+                              "a standard error ('± SE') is zero or more; the statement is left out of every figure"),
 }
 

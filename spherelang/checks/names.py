@@ -66,7 +66,9 @@ def duplicate_name(model: Model, ctx: Context) -> Iterable[Finding]:
     namespace per sphere; sphere names are unique among siblings, and root
     names in the model. A second `capacity`, or a model whose files declare
     different `layers`, is reported the same way. The duplicate member is left
-    out of every other check.
+    out of every other check. Indicators of one name with different `year`s
+    are one series, not duplicates; the same year twice, or one with a year
+    and one without, is REF002.
 
     ## Why it matters
     Two things with one name make every reference to it ambiguous.
@@ -82,7 +84,7 @@ def duplicate_name(model: Model, ctx: Context) -> Iterable[Finding]:
         message, hint = _DUPLICATE_WORDS[dup.kind](dup)
         yield Finding("REF002", message, dup.span, dup.sphere, hint=hint,
                       related=(dup.first,) if dup.first is not None else (),
-                      subject=dup.name if dup.kind == "member" else None)
+                      subject=dup.name if dup.kind in ("member", "series-year", "series-mixed") else None)
 
 
 @code("REF003", "unknown-layer", E, "unknown layer", "names")
@@ -244,6 +246,16 @@ def _duplicate_member(dup: Duplicate) -> tuple[str, str]:
             "powers, responsibilities, resources, indicators and channels share one namespace")
 
 
+def _duplicate_series_year(dup: Duplicate) -> tuple[str, str]:
+    return (f"indicator '{dup.name}' in sphere '{dup.sphere}' has two values for year {dup.year}",
+            "a series holds one value per year: remove one, or correct its year")
+
+
+def _duplicate_series_mixed(dup: Duplicate) -> tuple[str, str]:
+    return (f"indicator '{dup.name}' in sphere '{dup.sphere}' is declared with and without a year",
+            "give every statement of a series its 'year', or keep one statement without a year")
+
+
 def _duplicate_scenario(dup: Duplicate) -> tuple[str, str]:
     return f"duplicate scenario '{dup.name}'", "rename one of them; '--scenario' would apply only the first"
 
@@ -254,5 +266,7 @@ _DUPLICATE_WORDS = {
     "sphere": _duplicate_sphere,
     "capacity": _duplicate_capacity,
     "member": _duplicate_member,
+    "series-year": _duplicate_series_year,
+    "series-mixed": _duplicate_series_mixed,
     "scenario": _duplicate_scenario,
 }

@@ -59,7 +59,7 @@ class UnitMismatch:
 @attrs.frozen
 class Invalid:
     sphere: Sphere
-    what: str                            # resource, requirement, indicator, channel, capacity
+    what: str                            # resource, requirement, indicator, channel, capacity, year, uncertainty
     name: str | None                     # the member's name (None for capacity)
     value: InvalidValue
     owner: str | None = None             # for a requirement: the responsibility
@@ -105,6 +105,8 @@ class _Walk:
         for sphere in spheres:
             if sphere.invalid_capacity is not None:
                 self.invalid.append(Invalid(sphere, "capacity", None, sphere.invalid_capacity))
+            if sphere.invalid_capacity_uncertainty is not None:
+                self.invalid.append(Invalid(sphere, "uncertainty", None, sphere.invalid_capacity_uncertainty))
             for power in sphere.powers:
                 grant = power.grant
                 if grant is not None and grant.status is not _OK:
@@ -126,6 +128,11 @@ class _Walk:
             for item in _valued(sphere):
                 if item.invalid is not None:
                     self.invalid.append(Invalid(sphere, item.kind, item.name, item.invalid))
+            for indicator in sphere.indicator_statements:
+                if indicator.invalid_year is not None:
+                    self.invalid.append(Invalid(sphere, "year", indicator.name, indicator.invalid_year))
+                if indicator.invalid_uncertainty is not None:
+                    self.invalid.append(Invalid(sphere, "uncertainty", indicator.name, indicator.invalid_uncertainty))
         return States(tuple(self.links), tuple(self.requirements), tuple(self.units), tuple(self.invalid))
 
     def allocation(self, sphere: Sphere, resource: Resource, source: Link) -> None:
@@ -158,7 +165,7 @@ def _named(resources: tuple[Resource, ...], name: str) -> Resource:
 
 
 def _valued(sphere: Sphere) -> Iterator[Indicator | Channel]:
-    yield from sphere.indicators
+    yield from sphere.indicator_statements  # every year of a series, not only the one that counts
     yield from sphere.channels
 
 

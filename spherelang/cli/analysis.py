@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .group import cli
-from .options import build_config, colour_wanted, style, with_thresholds
+from .options import build_config, colour_wanted, style, with_thresholds, year_option
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -21,9 +21,10 @@ _FORMAT = click.option("--format", "fmt", type=click.Choice(("text", "json")), d
 
 
 def _config(start: str, config_file: str | None, corridor_tolerance: float | None,
-            elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool) -> Config:
+            elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool,
+            year: int | None) -> Config:
     return build_config((), (), None, corridor_tolerance, elasticity_threshold, rule_budget, config_file, start,
-                        cache=False if no_cache else None)
+                        cache=False if no_cache else None, year=year)
 
 
 def _fail_broken(violations: tuple[Diagnostic, ...], files: tuple[str, ...], fmt: str) -> None:
@@ -43,17 +44,18 @@ def _fail_broken(violations: tuple[Diagnostic, ...], files: tuple[str, ...], fmt
 @cli.command()
 @click.argument("file", type=click.Path())
 @_FORMAT
+@year_option
 @with_thresholds
-def reforms(file: str, fmt: str, config_file: str | None, corridor_tolerance: float | None,
+def reforms(file: str, fmt: str, year: int | None, config_file: str | None, corridor_tolerance: float | None,
             elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool) -> None:
     """Apply each scenario in turn and rank them by the effective capacity they gain."""
     from ..pipeline import open_model_and_load, paused_gc, rank_reforms
     from ..report import analysis, json_format
 
-    config = _config(file, config_file, corridor_tolerance, elasticity_threshold, rule_budget, no_cache)
+    config = _config(file, config_file, corridor_tolerance, elasticity_threshold, rule_budget, no_cache, year)
     with paused_gc():
         model, loaded = open_model_and_load(file, config)
-        result = rank_reforms(model, config, loaded, year=None)
+        result = rank_reforms(model, config, loaded, year=year)
     if result.broken:
         _fail_broken(result.violations, (file,), fmt)
     if fmt == "json":
@@ -67,17 +69,20 @@ def reforms(file: str, fmt: str, config_file: str | None, corridor_tolerance: fl
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @_FORMAT
+@year_option
 @with_thresholds
-def compare(files: tuple[str, ...], fmt: str, config_file: str | None, corridor_tolerance: float | None,
-            elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool) -> None:
+def compare(files: tuple[str, ...], fmt: str, year: int | None, config_file: str | None,
+            corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None,
+            no_cache: bool) -> None:
     """Several models side by side: mean capacity per layer, what binds most, how many are held."""
     from ..pipeline import compare as compare_models
     from ..pipeline import paused_gc
     from ..report import analysis, json_format
 
-    configs = [_config(f, config_file, corridor_tolerance, elasticity_threshold, rule_budget, no_cache) for f in files]
+    configs = [_config(f, config_file, corridor_tolerance, elasticity_threshold, rule_budget, no_cache, year)
+               for f in files]
     with paused_gc():
-        result = compare_models(files, configs, year=None)
+        result = compare_models(files, configs, year=year)
     if result.broken:
         _fail_broken(result.violations, files, fmt)
     if fmt == "json":

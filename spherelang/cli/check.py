@@ -9,7 +9,8 @@ from typing import Any
 import click
 
 from .group import cli
-from .options import FORMATS, SEVERITIES, build_config, colour_wanted, emit, find_entries, style, with_thresholds
+from .options import (FORMATS, SEVERITIES, build_config, colour_wanted, emit, find_entries, style, with_thresholds,
+                      year_option)
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
@@ -23,15 +24,16 @@ from .options import FORMATS, SEVERITIES, build_config, colour_wanted, emit, fin
 @click.option("--statistics", is_flag=True, help="Print the number of violations per code instead of each one.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Check entry files, or parse the files of a single model, in this many processes (0: one per CPU).")
+@year_option
 @with_thresholds
 def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
           scenario: str | None, output_file: str | None, statistics: bool, jobs: int, config_file: str | None,
-          corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool) -> None:
+          corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool, year: int | None) -> None:
     """Check models: every file named, and every *.sphere file under a directory."""
     from ..pipeline import check_entries
 
     config = build_config(select, ignore, fail_on, corridor_tolerance, elasticity_threshold, rule_budget,
-                           config_file, paths[0] if paths else ".", cache=False if no_cache else None)
+                           config_file, paths[0] if paths else ".", cache=False if no_cache else None, year=year)
     entries = find_entries(paths or (".",), config.exclude)
     report = check_entries(entries, config, scenario=scenario, jobs=jobs or os.cpu_count() or 1)
     colour = output_file is None and fmt == "text" and colour_wanted()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .group import cli
-from .options import SEVERITIES, build_config, colour_wanted, emit, style, with_thresholds
+from .options import SEVERITIES, build_config, colour_wanted, emit, style, with_thresholds, year_option
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -19,15 +19,16 @@ if TYPE_CHECKING:
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 when a violation reaches this severity (default: error).")
+@year_option
 @with_thresholds
 def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None, config_file: str | None,
                  corridor_tolerance: float | None, elasticity_threshold: float | None,
-                 rule_budget: int | None, no_cache: bool) -> None:
+                 rule_budget: int | None, no_cache: bool, year: int | None) -> None:
     """Evaluate a model: capacity, ceiling, effective, headroom and elasticity per sphere."""
     from ..report import json_format, text
 
     config = build_config((), (), fail_on, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file,
-                           cache=False if no_cache else None)
+                           cache=False if no_cache else None, year=year)
     model, result = _evaluate(file, scenario, config)
     if model.broken and fmt == "text":
         from ..pipeline import Report
@@ -59,16 +60,17 @@ def _evaluate(file: str, scenario: str | None, config: Config) -> tuple[Any, Any
               help="Write the picture here (default: standard output).")
 @click.option("--scenario", metavar="NAME", default=None, help="Draw the model with this scenario applied.")
 @click.option("--format", "fmt", type=click.Choice(("svg", "dot")), default="svg", show_default=True)
+@year_option
 @with_thresholds
 def graph(file: str, output_file: str | None, scenario: str | None, fmt: str, config_file: str | None,
-          corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool) -> None:
+          corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool, year: int | None) -> None:
     """Draw the concentric spheres: SVG (fill by effective capacity, outline by
     the worst diagnostic, hover text with figures) or Graphviz DOT."""
     from ..pipeline import paused_gc
     from ..visual import render_dot, render_svg
 
     config = build_config((), (), None, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file,
-                           cache=False if no_cache else None)
+                           cache=False if no_cache else None, year=year)
     with paused_gc():
         model, result = _evaluate(file, scenario, config)
         render = render_svg if fmt == "svg" else render_dot
@@ -87,15 +89,16 @@ def graph(file: str, output_file: str | None, scenario: str | None, fmt: str, co
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), default="report.html", show_default=True,
               help="Where to write the HTML ('-' for standard output).")
 @click.option("--scenario", metavar="NAME", default=None, help="Compare this scenario with the baseline.")
+@year_option
 @with_thresholds
 def report(file: str, output_file: str, scenario: str | None, config_file: str | None,
-           corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool) -> None:
+           corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool, year: int | None) -> None:
     """Write one self-contained HTML report: the picture, the diagnostics and the figures."""
     from ..pipeline import paused_gc
     from ..visual import render_html
 
     config = build_config((), (), None, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file,
-                           cache=False if no_cache else None)
+                           cache=False if no_cache else None, year=year)
     with paused_gc():
         model, result = _evaluate(file, scenario, config)
         emit(render_html(model, None, result), None if output_file == "-" else output_file)

@@ -68,7 +68,8 @@ def emit(text: str, output_file: str | None, colour: bool = False) -> None:
 
 def build_config(select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
                   tolerance: float | None, threshold: float | None, budget: int | None,
-                  config_file: str | None = None, start: str = ".", cache: bool | None = None) -> Config:
+                  config_file: str | None = None, start: str = ".", cache: bool | None = None,
+                  year: int | None = None) -> Config:
     """The configuration file (``--config``, else the nearest one above ``start``),
     overridden by command-line options. The command line caches parses by default."""
     import attrs
@@ -95,6 +96,8 @@ def build_config(select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str 
         changes["elasticity_threshold"] = threshold
     if budget is not None:
         changes["rule_budget"] = budget
+    if year is not None:
+        changes["year"] = year
     return attrs.evolve(base, **changes)
 
 
@@ -110,6 +113,14 @@ _threshold_options = [
     click.option("--no-cache", "no_cache", is_flag=True, default=False,
                  help="Do not read or write the parse cache (.sphere_cache in the project root)."),
 ]
+
+
+def year_option(fn: Any) -> Any:
+    """``--year Y``: each indicator series counts its latest value at or before
+    Y (LANGUAGE.md §8.3); the commands put it in :attr:`Config.year`."""
+    return click.option("--year", type=int, default=None, metavar="YEAR",
+                        help="Use each indicator series' latest value at or before YEAR "
+                             "(default: its latest value).")(fn)
 
 
 def with_thresholds(fn: Any) -> Any:

@@ -8,23 +8,32 @@ from .compare import ModelSummary, illustrative_layers, merged_layers, summarise
 from .figures import FIGURES, NO_FIGURES, Figures, SphereFigures, sphere_figures
 from .reforms import Binder, ReformEffect, binders, rank_order, reform_effect
 from .scenario import apply_scenario, find_scenario, reread
+from .provenance import illustrative_figures, nearest_binding_ancestors
+from .trend import SphereTrend, Trend, trend
+from .years import at_year
 
 __all__ = [
-           "FIGURES",
-           "NO_FIGURES",
-           "Binder",
-           "Figures",
-           "ModelSummary",
-           "ReformEffect",
-           "SphereFigures",
-           "apply_scenario",
-           "binders",
-           "find_scenario",
-           "illustrative_layers",
-           "merged_layers",
-           "rank_order",
-           "reform_effect",
-           "reread",
-           "sphere_figures",
-           "summarise",
+    "FIGURES",
+    "NO_FIGURES",
+    "Binder",
+    "Figures",
+    "ModelSummary",
+    "ReformEffect",
+    "SphereFigures",
+    "SphereTrend",
+    "Trend",
+    "apply_scenario",
+    "at_year",
+    "binders",
+    "find_scenario",
+    "illustrative_figures",
+    "illustrative_layers",
+    "merged_layers",
+    "nearest_binding_ancestors",
+    "rank_order",
+    "reform_effect",
+    "reread",
+    "sphere_figures",
+    "summarise",
+    "trend",
 ]

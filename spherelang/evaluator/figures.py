@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from ..model import Binding, Model, Sphere, model_binding
+from .provenance import illustrative_figures
 
 FIGURES = ("capacity", "ceiling", "effective", "headroom", "elasticity")
 
@@ -47,6 +48,8 @@ class SphereFigures:
     unlock: float | None = None
     #: With a scenario: the binding sphere before it (None also where it had none).
     baseline_binding: str | None = None
+    #: The figures that depend on an illustrative value (LANGUAGE.md §8.4).
+    illustrative: tuple[str, ...] = ()
 
     def __getattr__(self, name: str) -> float | None:
         if name in FIGURES:
@@ -60,18 +63,18 @@ def _binding_path(model: Model, figures: Binding) -> str | None:
 
 def sphere_figures(model: Model, baseline: Model | None = None, year: int | None = None) -> tuple[SphereFigures, ...]:
     """Every sphere's figures in tree order; with ``baseline``, each beside the
-    same sphere's figures there (by path; a sphere the baseline lacks has none).
-    ``year`` is reserved for LANGUAGE.md §8.3 (the model is evaluated as given)."""
+    same sphere's figures there (by path; a sphere the baseline lacks has none)."""
     now = model_binding(model)
+    marks = illustrative_figures(model)
     if baseline is None:
         return tuple(SphereFigures(s.path, s.layer, s.depth, Figures.of(s), None, _binding_path(model, b), b.binds,
-                                   b.unlock) for s, b in zip(model.spheres, now))
+                                   b.unlock, illustrative=m) for s, b, m in zip(model.spheres, now, marks))
     then = model_binding(baseline)
     before = {s.path: (Figures.of(s), _binding_path(baseline, b)) for s, b in zip(reversed(baseline.spheres),
                                                                                  reversed(then))}
     rows = []
-    for s, b in zip(model.spheres, now):
+    for s, b, m in zip(model.spheres, now, marks):
         figures, binding = before.get(s.path, (NO_FIGURES, None))
         rows.append(SphereFigures(s.path, s.layer, s.depth, Figures.of(s), figures, _binding_path(model, b), b.binds,
-                                  b.unlock, binding))
+                                  b.unlock, binding, m))
     return tuple(rows)

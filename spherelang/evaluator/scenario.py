@@ -1,7 +1,7 @@
 """Scenarios: overlays on the declarations, applied before resolving again.
 
 ``in PATH { members }`` replaces same-named members of the sphere at PATH (or
-adds them; a nested ``sphere`` adds or replaces a child, subtree and all);
+adds them; an indicator replaces its whole series, LANGUAGE.md §8.3; a nested ``sphere`` adds or replaces a child, subtree and all);
 ``remove PATH`` removes a sphere with its subtree, ``remove PATH.member`` one
 member. Changes apply in order, so a later change may name a sphere an earlier
 one added. A PATH that does not exist changes nothing; the resolver records it
@@ -79,8 +79,12 @@ class _Overlay:
         node = self.by_path.get(change.path.text)
         if node is None:
             return  # an unknown path changes nothing (REF001, recorded by the resolver)
+        series: set[str] = set()  # indicator names this change has already replaced
         for member in change.members:
-            self.put_member(node, member)
+            if isinstance(member, ast.IndicatorDecl):
+                self.put_indicator(node, member, series)
+            else:
+                self.put_member(node, member)
         for decl in change.spheres:
             if decl.parent is None:
                 self.put_child(node, decl, change.spheres)
@@ -94,6 +98,22 @@ class _Overlay:
                 node.members[i] = member
                 return
         node.members.append(member)
+
+    def put_indicator(self, node: _Node, member: ast.IndicatorDecl, series: set[str]) -> None:
+        """An indicator replaces every statement of its name (a whole series);
+        further statements of that name in the same change join the new series."""
+        name = member.name.text
+        if name in series:
+            node.members.append(member)
+            return
+        series.add(name)
+        slots = [i for i, old in enumerate(node.members) if _same(old, member)]
+        if not slots:
+            node.members.append(member)
+            return
+        node.members[slots[0]] = member
+        for i in reversed(slots[1:]):
+            del node.members[i]
 
     def put_child(self, node: _Node, decl: ast.SphereDecl, flat: tuple[ast.SphereDecl, ...]) -> None:
         for old in node.children():
@@ -190,7 +210,7 @@ def apply_scenario(model: Model, name: str, loaded: LoadedModel | None = None, *
     overlay.apply(decl)
     changed = LoadedModel(loaded.entry, loaded.root, overlay.overlaid(), loaded.findings)
     del loaded, overlay
-    return attrs.evolve(resolve(changed), scenarios=model.scenarios, scenario=name)
+    return attrs.evolve(resolve(changed, model.year), scenarios=model.scenarios, scenario=name)
 
 
 def reread(model: Model, limits: Limits = DEFAULT_LIMITS) -> LoadedModel:

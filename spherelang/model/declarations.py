@@ -90,7 +90,9 @@ class Duplicate:
     ``kind`` is one of ``layer`` (a name listed twice in ``layers``),
     ``layers`` (a second ``layers`` statement; ``same`` says whether it lists
     the same order), ``sphere``, ``capacity``, ``member`` (``first_kind`` is
-    the kind of the first declaration) and ``scenario``. ``span`` is the second
+    the kind of the first declaration), ``series-year`` (an indicator's
+    ``year`` written twice; ``year`` as written), ``series-mixed`` (an
+    indicator with and without a year) and ``scenario``. ``span`` is the second
     declaration, ``first`` the one that counts.
     """
 
@@ -101,6 +103,7 @@ class Duplicate:
     sphere: str | None = None
     first_kind: str | None = None
     same: bool = False
+    year: str | None = None
 
 
 @attrs.frozen

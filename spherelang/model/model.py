@@ -163,9 +163,18 @@ class Indicator:
     high: float | None
     lower_is_better: bool
     source: str | None
-    normalized: float | None    # None when the value is invalid (VAL001)
+    normalized: float | None    # None when the value, its year or its SE is invalid (VAL001)
     invalid: InvalidValue | None
     span: Span
+    #: The ``± SE`` (0 when none, or when invalid).
+    uncertainty: float = 0.0
+    #: The ``year YEAR`` when valid; None without one (see ``dated``) or when invalid.
+    year: int | None = None
+    #: A ``year`` was written (valid or not): the statement belongs to a series.
+    dated: bool = False
+    illustrative: bool = False
+    invalid_year: InvalidValue | None = None         # not a whole number (VAL001)
+    invalid_uncertainty: InvalidValue | None = None  # a negative SE (VAL001)
     kind = "indicator"
 
     @property
@@ -224,6 +233,14 @@ class Sphere:
     declared_channels: int = attrs.field(default=0, repr=False, eq=False)
     #: An explicit ``capacity`` out of 0..1 (VAL001).
     invalid_capacity: InvalidValue | None = attrs.field(default=None, repr=False)
+    #: Every ``indicator`` statement that took its place, series included, in
+    #: source order; ``indicators`` holds those that count (LANGUAGE.md §8.3).
+    indicator_statements: tuple[Indicator, ...] = attrs.field(default=(), repr=False)
+    #: The explicit capacity's ``± SE`` (0 when none) and ``illustrative`` mark.
+    capacity_uncertainty: float = attrs.field(default=0.0, repr=False)
+    capacity_illustrative: bool = attrs.field(default=False, repr=False)
+    #: An explicit capacity's negative SE (VAL001): the capacity counts for nothing.
+    invalid_capacity_uncertainty: InvalidValue | None = attrs.field(default=None, repr=False)
 
     def members(self) -> Iterator[Member]:
         yield from self.powers
@@ -261,6 +278,8 @@ class Model:
     loading: tuple[Finding, ...] = ()
     #: The scenario applied to get this model, if any.
     scenario: str | None = None
+    #: The year the indicators were selected at (``--year``); None: each series' latest.
+    year: int | None = None
 
     @property
     def broken(self) -> bool:

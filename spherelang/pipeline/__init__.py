@@ -14,7 +14,7 @@ from .batch import (
            sort_and_dedupe,
 )
 from .compare import ComparedModel, Comparison, compare
-from .evaluation import Evaluation, evaluate
+from .evaluation import Evaluation, evaluate, evaluate_trend
 from .gc import paused_gc
 from .reforms import Reform, Reforms, rank_reforms
 from .report import Report
@@ -42,6 +42,7 @@ __all__ = [
            "diagnose",
            "diagnose_alone",
            "evaluate",
+           "evaluate_trend",
            "merge_models",
            "model_files",
            "open_model",

@@ -58,7 +58,7 @@ def check_loaded(take: Callable[[], LoadedModel], config: Config, scenario: str 
     apply nothing else holds it, so the resolver frees each sphere's
     statements as it goes; with one, the load is kept for the overlay."""
     keep = take() if scenario is not None else None
-    model = resolve(keep if keep is not None else take())
+    model = resolve(keep if keep is not None else take(), config.year)
     # a broken model may well declare the scenario: its syntax error is the answer, not a usage error
     applied = scenario is not None and (always_apply or model.broken or model.declares_scenario(scenario))
     if applied:

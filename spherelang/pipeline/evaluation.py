@@ -7,7 +7,7 @@ import attrs
 
 from ..config import DEFAULT_CONFIG, Config
 from ..diagnostics import Diagnostic
-from ..evaluator import SphereFigures, apply_scenario, sphere_figures
+from ..evaluator import SphereFigures, Trend, apply_scenario, at_year, sphere_figures, trend
 from ..loading import LoadedModel
 from ..model import Model
 from .batch import sort_and_dedupe
@@ -43,10 +43,18 @@ def fixed_and_introduced(before: tuple[Diagnostic, ...], after: tuple[Diagnostic
 
 
 def evaluate(model: Model, scenario: str | None = None, config: Config = DEFAULT_CONFIG,
-             loaded: LoadedModel | None = None) -> Evaluation:
+             loaded: LoadedModel | None = None, *, year: int | None = None) -> Evaluation:
     """Figures and violations of ``model``, or of ``scenario`` against it
     (``loaded``: the load ``model`` came from, if the caller kept it, so the
-    scenario's overlay need not read the files again)."""
+    scenario's overlay need not read the files again).
+
+    ``year`` (else ``config.year``) selects the values of the indicator series
+    that count (LANGUAGE.md §8.3); a model resolved at another year is moved
+    to it without resolving again. Without either, the model's own year.
+    """
+    wanted = year if year is not None else config.year
+    if wanted is not None and wanted != model.year:
+        model = at_year(model, wanted)
     base_violations = sort_and_dedupe(diagnose(model, config))
     if model.broken:  # a file that does not parse: no figures, only what went wrong
         return Evaluation(scenario, (), base_violations, model=model)
@@ -56,3 +64,13 @@ def evaluate(model: Model, scenario: str | None = None, config: Config = DEFAULT
     violations = sort_and_dedupe(diagnose(changed, config))
     fixed, introduced = fixed_and_introduced(base_violations, violations)
     return Evaluation(scenario, sphere_figures(changed, model), violations, fixed, introduced, changed, model)
+
+
+def evaluate_trend(model: Model, scenario: str | None = None, config: Config = DEFAULT_CONFIG,
+                   loaded: LoadedModel | None = None) -> Trend:
+    """``sphere trend``: the figures of ``model`` (with ``scenario`` applied) at
+    every year written in it (LANGUAGE.md §8.3). The model is resolved once
+    (twice with a scenario); each year is a pure pass over it."""
+    if scenario is not None and not model.broken:
+        model = apply_scenario(model, scenario, loaded, limits=config.limits)
+    return trend(model)

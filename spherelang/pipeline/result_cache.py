@@ -74,7 +74,7 @@ def config_fingerprint(config: Config) -> bytes:
     entries a run checks, nor where the cache lives)."""
     shape = (config.select, config.ignore, sorted((c, s.name) for c, s in config.severity.items()),
              config.corridor_tolerance, config.elasticity_threshold, config.rule_budget,
-             attrs.astuple(config.limits))
+             attrs.astuple(config.limits), config.year)
     return repr(shape).encode()
 
 

@@ -38,7 +38,8 @@ def open_model(path: str | os.PathLike[str], config: Config = DEFAULT_CONFIG, *,
     if not given or entry not in given:
         require_entry_file(entry, strict)
     with paused_gc():
-        return resolve(load_model(entry, limits=config.limits, cache=config.cache and not given, given=given))
+        return resolve(load_model(entry, limits=config.limits, cache=config.cache and not given, given=given),
+                       config.year)
 
 
 def open_model_and_load(path: str | os.PathLike[str], config: Config = DEFAULT_CONFIG,
@@ -50,7 +51,7 @@ def open_model_and_load(path: str | os.PathLike[str], config: Config = DEFAULT_C
     require_entry_file(entry, True)
     with paused_gc():
         loaded = load_model(entry, limits=config.limits, cache=config.cache)
-        return resolve(loaded), loaded
+        return resolve(loaded, config.year), loaded
 
 
 def require_entry_file(entry: str, strict: bool) -> None:

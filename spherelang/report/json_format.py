@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..evaluator import Figures
+from ..evaluator import Figures, Trend
 from ..pipeline import Comparison, Evaluation, Reforms, Report
 from .paths import display_path, in_display_order
 
@@ -46,7 +46,8 @@ def evaluation_object(ev: Evaluation) -> dict[str, Any]:
     spheres = []
     for row in ev.spheres:
         entry: dict[str, Any] = {"path": row.path, "layer": row.layer, **_figures(row.figures),
-                                 "binding": row.binding, "binds": row.binds, "unlock": row.unlock}
+                                 "binding": row.binding, "binds": row.binds, "unlock": row.unlock,
+                                 "illustrative": list(row.illustrative)}
         if ev.scenario is not None:
             entry["baseline"] = _figures(row.baseline) if row.baseline is not None else None
         spheres.append(entry)
@@ -73,6 +74,14 @@ def comparison_object(result: Comparison) -> dict[str, Any]:
          "layers": {layer: m.summary.mean(layer) for layer in result.layers},
          "binding": m.summary.binding, "binds": m.summary.binds, "held": m.summary.held,
          "illustrative": list(m.summary.illustrative)} for m in result.models]}
+
+
+def trend_object(tr: Trend) -> dict[str, Any]:
+    """``sphere trend --format json`` (LANGUAGE.md §8.3, §8.7): lists aligned with ``years``."""
+    return {"version": VERSION, "scenario": tr.scenario, "years": list(tr.years),
+            "spheres": [{"path": s.path, "layer": s.layer, "capacity": list(s.capacity),
+                         "ceiling": list(s.ceiling), "effective": list(s.effective), "binding": list(s.binding),
+                         "illustrative": [list(m) for m in s.illustrative]} for s in tr.spheres]}
 
 
 def dumps(obj: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 
 from ..diagnostics import Diagnostic, Severity
-from ..evaluator import FIGURES, SphereFigures, reform_effect
+from ..evaluator import FIGURES, SphereFigures, SphereTrend, Trend, reform_effect
 from ..pipeline import Evaluation, Report
 from ..syntax.source import decode
 from . import analysis
@@ -115,6 +115,11 @@ def _bound_by(row: SphereFigures, scenario: bool) -> str:
     return now if before == now else f"{before} → {now}"
 
 
+#: Marks a figure that depends on a value marked ``illustrative`` (LANGUAGE.md §8.4).
+ILLUSTRATIVE_MARK = "*"
+ILLUSTRATIVE_NOTE = "* depends on a value marked illustrative (assumed: no published source gives it)"
+
+
 def evaluation(ev: Evaluation, style: Style = plain) -> str:
     header = ["sphere", "layer", *FIGURES, "bound by"]
     rows: list[list[str]] = []
@@ -123,11 +128,12 @@ def evaluation(ev: Evaluation, style: Style = plain) -> str:
         cells = [name, row.layer]
         for fig in FIGURES:
             now = getattr(row.figures, fig)
+            mark = ILLUSTRATIVE_MARK if fig in row.illustrative else ""
             if ev.scenario is None or row.baseline is None:
-                cells.append(_fig(now))
+                cells.append(_fig(now) + mark)
             else:
                 before = getattr(row.baseline, fig)
-                cells.append(_fig(now) if _fig(before) == _fig(now) else f"{_fig(before)} → {_fig(now)}")
+                cells.append(_fig(now) + mark if _fig(before) == _fig(now) else f"{_fig(before)} → {_fig(now)}{mark}")
         cells.append(printable(_bound_by(row, ev.scenario is not None)))
         rows.append(cells)
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -138,7 +144,11 @@ def evaluation(ev: Evaluation, style: Style = plain) -> str:
         return "  ".join(first + rest + [cells[-1]]).rstrip()
 
     title = f"scenario '{ev.scenario}' against the baseline" if ev.scenario else "baseline"
+    if ev.model is not None and ev.model.year is not None:
+        title += f", values of {ev.model.year} or before"
     out = [style(title, bold=True), style(line(header), bold=True), *map(line, rows)]
+    if any(row.illustrative for row in ev.spheres):
+        out.append(ILLUSTRATIVE_NOTE)
     if ev.scenario is not None:
         out += ["", *_scenario_words(ev, style)]
         for label, items in (("fixed", ev.fixed), ("introduced", ev.introduced)):
@@ -186,3 +196,37 @@ def statistics(rep: Report, fmt: str = "text") -> str:
     width = max((len(str(n)) for _, n in rows), default=1)
     lines = [f"{n:>{width}}  {c:<8} [{severity[c].label}]" for c, n in rows]
     return "\n".join(lines + [summary(rep)]) + "\n"
+
+
+def trend(tr: Trend, style: Style = plain) -> str:
+    """``sphere trend``: one table per figure, a column per year (LANGUAGE.md §8.3)."""
+    title = f"scenario '{tr.scenario}'" if tr.scenario else "baseline"
+    if not tr.years:
+        return f"{style(title, bold=True)}\nno indicator has a 'year': the model has no years to show\n"
+    out = [style(f"{title}, years {tr.years[0]}–{tr.years[-1]}", bold=True)]
+    for figure in ("capacity", "ceiling", "effective", "binding"):
+        header = ["bound by" if figure == "binding" else figure, *map(str, tr.years)]
+        rows = [[_indent(s.path, s.depth), *_trend_cells(s, figure)] for s in tr.spheres]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        out.append("")
+        out.append(style(_trend_line(header, widths), bold=True))
+        out.extend(_trend_line(r, widths) for r in rows)
+    if any(marks for s in tr.spheres for marks in s.illustrative):
+        out.append("")
+        out.append(ILLUSTRATIVE_NOTE)
+    return "\n".join(out) + "\n"
+
+
+def _indent(path: str, depth: int) -> str:
+    return "  " * depth + path.rsplit(".", 1)[-1]
+
+
+def _trend_cells(row: SphereTrend, figure: str) -> list[str]:
+    if figure == "binding":
+        return ["-" if b is None else b for b in row.binding]
+    values = getattr(row, figure)
+    return [_fig(v) + (ILLUSTRATIVE_MARK if figure in marks else "") for v, marks in zip(values, row.illustrative)]
+
+
+def _trend_line(cells: list[str], widths: list[int]) -> str:
+    return "  ".join([cells[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(cells[1:], widths[1:]))]).rstrip()

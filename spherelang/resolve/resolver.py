@@ -35,12 +35,14 @@ from ..model import (
     corridor_figures,
 )
 from ..model.figures import mean
+from ..model.model import InvalidValue
+from ..model.years import counting
 from ..syntax import ast
 from .declarations import detached_sphere, duplicate_scenarios, rule_declaration, source_file
 from .links import Linker
 from .scenarios import scenario_states
 from .tree import Scope, Tree, build_tree
-from .values import Ledger, amount_value, indicator_value, unit_interval
+from .values import Ledger, amount_value, indicator_value, uncertainty_value, unit_interval, year_value
 
 _NO_CODES: frozenset[str] = frozenset()
 
@@ -48,21 +50,27 @@ Members = tuple[tuple[Power, ...], tuple[Responsibility, ...], tuple[Resource, .
                 tuple[Indicator, ...], tuple[Channel, ...]]
 
 
-def resolve(loaded: LoadedModel) -> Model:
+def resolve(loaded: LoadedModel, year: int | None = None) -> Model:
     """Resolve a loaded model (see the module docstring); never raises for bad input.
+
+    ``year`` selects which value of each indicator series counts (LANGUAGE.md
+    §8.3: the latest at or before it; None: the latest); the model keeps every
+    statement, so :func:`spherelang.evaluator.at_year` can select another
+    year without resolving again.
 
     When the caller hands over its only reference (``resolve(load_model(...))``),
     the AST's memory is reused for the model as it is built.
     """
-    resolver = _Resolver(loaded)
+    resolver = _Resolver(loaded, year)
     del loaded
     return resolver.build()
 
 
 class _Resolver:
-    def __init__(self, loaded: LoadedModel) -> None:
+    def __init__(self, loaded: LoadedModel, year: int | None = None) -> None:
         self.loaded: LoadedModel | None = loaded
         self.ledger = Ledger()
+        self.year = year
 
     def build(self) -> Model:
         loaded = self.loaded
@@ -83,7 +91,7 @@ class _Resolver:
         return Model(
             entry=entry, root=root, sources=sources, layers=tree.layers, spheres=spheres, rules=rules,
             scenarios=scenarios, duplicates=tuple(duplicates), detached=detached, by_path=tree.by_path,
-            loading=findings,
+            loading=findings, year=self.year,
         )
 
     # ---------------------------------------------------------------- spheres
@@ -95,13 +103,14 @@ class _Resolver:
             made.append(self.make_members(linker, scope))
             _release(scope, made[-1])
         capacities: list[float | None] = []
-        declared: list[tuple[float | None, Any]] = []
+        declared: list[_Declared] = []
+        counted: list[tuple[Indicator, ...]] = []
         for scope, members in zip(tree.scopes, made):
             assert members is not None
-            own = unit_interval(scope.capacity_decl.value, scope.capacity_decl.span) if scope.capacity_decl else (
-                None, None)
+            own = _declared_capacity(scope.capacity_decl)
             declared.append(own)
-            capacities.append(own[0] if own[0] is not None else mean(i.normalized for i in members[3]))
+            counted.append(counting(members[3], self.year))
+            capacities.append(own.value if own.value is not None else mean(i.normalized for i in counted[-1]))
         corridors = corridor_figures([s.parent for s in tree.scopes], capacities)
         spheres: list[Sphere] = []
         for scope in tree.scopes:
@@ -114,13 +123,16 @@ class _Resolver:
                 index=scope.index, name=decl.name.text, path=scope.path, layer=decl.layer.text,
                 layer_rank=tree.layer_rank.get(decl.layer.text), title=decl.title, depth=scope.depth,
                 parent=scope.parent, children=tuple(scope.children), powers=powers, responsibilities=duties,
-                resources=tuple(self.finish_resource(r) for r in drafts), indicators=indicators,
-                channels=channels, declared_capacity=declared[scope.index][0],
+                resources=tuple(self.finish_resource(r) for r in drafts), indicators=counted[scope.index],
+                channels=channels, declared_capacity=declared[scope.index].value,
                 capacity=capacities[scope.index], ceiling=corridor.ceiling, effective=corridor.effective,
                 headroom=corridor.headroom, elasticity=mean(c.strength for c in channels),
                 allows=frozenset(scope.allows) if scope.allows else _NO_CODES, span=decl.span,
                 bound_by=corridor.bound_by, declared_channels=scope.channel_count,
-                invalid_capacity=declared[scope.index][1],
+                invalid_capacity=declared[scope.index].invalid, indicator_statements=indicators,
+                capacity_uncertainty=declared[scope.index].uncertainty,
+                capacity_illustrative=declared[scope.index].illustrative,
+                invalid_capacity_uncertainty=declared[scope.index].invalid_uncertainty,
             ))
             scope.members = {}  # no later sphere looks its names up
         return tuple(spheres)
@@ -132,7 +144,9 @@ class _Resolver:
         links = [self.link_resource(linker, scope, m) for m in _first(scope, ast.ResourceDecl)]
         duties = tuple(self.make_responsibility(linker, scope, m) for m in _first(scope, ast.ResponsibilityDecl))
         resources = tuple(self.make_resource(scope, *r) for r in links)  # after duties: 'required' is known
-        indicators = tuple(_indicator(scope, m) for m in _first(scope, ast.IndicatorDecl))
+        series = scope.series or ()
+        indicators = tuple(_indicator(scope, m) for m in scope.decl.members if isinstance(m, ast.IndicatorDecl)
+                           and (id(m) in series or scope.members.get(m.name.text) is m))
         channels = tuple(_channel(scope, m) for m in _first(scope, ast.ChannelDecl))
         scope.channel_count = sum(1 for m in scope.decl.members if isinstance(m, ast.ChannelDecl))
         return powers, duties, resources, indicators, channels
@@ -211,12 +225,37 @@ def _release(scope: Scope, made: Members) -> None:
 
 def _indicator(scope: Scope, decl: ast.IndicatorDecl) -> Indicator:
     normalized, invalid = indicator_value(decl)
+    year, bad_year = year_value(decl.year, decl.span) if decl.year is not None else (None, None)
+    se, bad_se = uncertainty_value(decl.uncertainty, decl.span)
+    if bad_year is not None or bad_se is not None:
+        normalized = None  # a statement with a VAL001 contributes nothing (LANGUAGE.md §8.7)
     return Indicator(
         name=decl.name.text, sphere=scope.index, value=decl.value.value,
         of=decl.of_.value if decl.of_ else None, low=decl.low.value if decl.low else None,
         high=decl.high.value if decl.high else None, lower_is_better=decl.lower_is_better,
         source=decl.source, normalized=normalized, invalid=invalid, span=decl.span,
+        uncertainty=se, year=year, dated=decl.year is not None, illustrative=decl.illustrative,
+        invalid_year=bad_year, invalid_uncertainty=bad_se,
     )
+
+
+@attrs.frozen
+class _Declared:
+    """An explicit ``capacity``: its value (None when absent or invalid), SE and mark."""
+
+    value: float | None = None
+    invalid: InvalidValue | None = None
+    uncertainty: float = 0.0
+    illustrative: bool = False
+    invalid_uncertainty: InvalidValue | None = None
+
+
+def _declared_capacity(decl: ast.CapacityDecl | None) -> _Declared:
+    if decl is None:
+        return _Declared()
+    value, invalid = unit_interval(decl.value, decl.span)
+    se, bad_se = uncertainty_value(decl.uncertainty, decl.span)
+    return _Declared(None if bad_se is not None else value, invalid, se, decl.illustrative, bad_se)
 
 
 def _channel(scope: Scope, decl: ast.ChannelDecl) -> Channel:

@@ -39,6 +39,8 @@ class Scope:
     capacity_decl: ast.CapacityDecl | None = None
     allows: set[str] | None = None  # most spheres allow nothing: no empty set each
     channel_count: int = 0          # ``channel`` statements, duplicates included (ELA001)
+    #: Later statements of an indicator series (LANGUAGE.md §8.3), by ``id``.
+    series: set[int] | None = None
 
 
 @attrs.define
@@ -191,6 +193,30 @@ def _collect_members(tree: Tree) -> None:
                 first = scope.members.get(member.name.text)
                 if first is None:
                     scope.members[member.name.text] = member
+                elif isinstance(member, ast.IndicatorDecl) and isinstance(first, ast.IndicatorDecl) and (
+                        member.year is not None or first.year is not None):
+                    _join_series(tree, scope, first, member)
                 else:
                     tree.duplicates.append(Duplicate("member", member.name.text, member.span, first.span,
                                                      sphere=scope.path, first_kind=first.kind))
+
+
+def _join_series(tree: Tree, scope: Scope, first: ast.IndicatorDecl, member: ast.IndicatorDecl) -> None:
+    """A later statement of an indicator of one name: another year of its series,
+    or REF002 (the same year twice, or one with a year and one without)."""
+    if scope.series is None:
+        scope.series = set()
+    name = member.name.text
+    taken = [first] + [m for m in scope.decl.members if id(m) in scope.series and m.name.text == name]  # type: ignore[union-attr]
+    clash = None
+    if member.year is None or first.year is None:
+        clash = next(t for t in taken if (t.year is None) != (member.year is None))
+        kind = "series-mixed"
+    else:
+        clash = next((t for t in taken if t.year is not None and t.year.value == member.year.value), None)
+        kind = "series-year"
+    if clash is None:
+        scope.series.add(id(member))
+    else:
+        tree.duplicates.append(Duplicate(kind, name, member.span, clash.span, sphere=scope.path,
+                                         year=member.year.text if member.year is not None else None))

@@ -56,6 +56,23 @@ def _invalid(decl: ast.IndicatorDecl, reason: str) -> InvalidValue:
     return InvalidValue(reason, decl.value.text, decl.span)
 
 
+def year_value(number: ast.Number, span: Span) -> tuple[int | None, InvalidValue | None]:
+    """A ``year YEAR``: a whole number."""
+    value = number.value
+    if finite(value) and value == int(value):
+        return int(value), None
+    return None, InvalidValue("not a whole number", number.text, span)
+
+
+def uncertainty_value(number: ast.Number | None, span: Span) -> tuple[float, InvalidValue | None]:
+    """A ``± SE``: zero or more, and finite (0 when absent or invalid)."""
+    if number is None:
+        return 0.0, None
+    if finite(number.value) and number.value >= 0:
+        return number.value, None
+    return 0.0, InvalidValue("negative" if number.value < 0 else "not a finite number", number.text, span)
+
+
 def unit_interval(number: ast.Number, span: Span) -> tuple[float | None, InvalidValue | None]:
     """A capacity or a channel strength: a finite number in [0, 1]."""
     if finite(number.value) and 0 <= number.value <= 1:

@@ -201,6 +201,11 @@ _INDICATOR = _table(
     _a("sphere", "sphere", lambda v, i: v.sphere(i.sphere), "the sphere that holds it"),
     _a("value", "number", lambda v, i: float(i.value), "the value as written"),
     _a("normalized", "number", lambda v, i: _num(i.normalized), "the value in [0, 1], or null"),
+    _a("year", "number", lambda v, i: _num(i.year), "its year, or null"),
+    _a("illustrative", "boolean", lambda v, i: bool(i.illustrative),
+       "whether it is marked illustrative (no published source gives it)"),
+    _a("source", "string", lambda v, i: i.source, "its source string, or null"),
+    _a("uncertainty", "number", lambda v, i: float(i.uncertainty), "its standard error (0 when none)"),
 )
 
 _CHANNEL = _table(

@@ -169,7 +169,8 @@ class ResourceDecl:
 
 @frozen
 class IndicatorDecl:
-    """``r of N`` (``of_`` set) or ``x in lo..hi`` (``low``/``high`` set)."""
+    """``r of N`` (``of_`` set) or ``x in lo..hi`` (``low``/``high`` set);
+    ``uncertainty`` is the ``± SE`` as written, ``year`` the ``year YEAR``."""
 
     name: Name
     value: Number
@@ -179,6 +180,9 @@ class IndicatorDecl:
     lower_is_better: bool
     source: str | None
     span: Span
+    uncertainty: Number | None = None
+    year: Number | None = None
+    illustrative: bool = False
     kind = "indicator"
 
     @property
@@ -199,6 +203,8 @@ class ChannelDecl:
 class CapacityDecl:
     value: Number
     span: Span
+    uncertainty: Number | None = None
+    illustrative: bool = False
     kind = "capacity"
 
 

@@ -321,6 +321,9 @@ _WORDS = {
     "MINUS": "'-'",
     "STAR": "'*'",
     "SLASH": "'/'",
+    "PLUSMINUS": "'±'",
+    "YEAR": "'year'",
+    "ILLUSTRATIVE": "'illustrative'",
 }
 
 

@@ -262,16 +262,25 @@ class ToAst(Transformer):  # type: ignore[type-arg]
         return ast.ResourceDecl(_name(name), qty, ref, span_over(c))
 
     def rank_indicator(self, c: list[Any]) -> ast.IndicatorDecl:
-        _kw, name, _eq, value, _of, n, source = c
-        return ast.IndicatorDecl(_name(name), value, n, None, None, False, _string(source), span_over(c))
+        _kw, name, _eq, value, se, _of, n, year, source, flag = c
+        return ast.IndicatorDecl(_name(name), value, n, None, None, False, _string(source), span_over(c),
+                                 se, year, flag is not None)
 
     def scale_indicator(self, c: list[Any]) -> ast.IndicatorDecl:
-        _kw, name, _eq, value, _in, low, _dd, high, lib, source = c
+        _kw, name, _eq, value, se, _in, low, _dd, high, lib, year, source, flag = c
         return ast.IndicatorDecl(
-            _name(name), value, None, low, high, lib is not None, _string(source), span_over(c))
+            _name(name), value, None, low, high, lib is not None, _string(source), span_over(c),
+            se, year, flag is not None)
 
     def capacity_decl(self, c: list[Any]) -> ast.CapacityDecl:
-        return ast.CapacityDecl(c[1], span_over(c))
+        _kw, value, se, flag = c
+        return ast.CapacityDecl(value, span_over(c), se, flag is not None)
+
+    def uncertainty(self, c: list[Any]) -> ast.Number:
+        return c[1]  # type: ignore[no-any-return]
+
+    def year_clause(self, c: list[Any]) -> ast.Number:
+        return c[1]  # type: ignore[no-any-return]
 
     def channel_decl(self, c: list[Any]) -> ast.ChannelDecl:
         _kw, name, _st, strength, desc = c

@@ -14,9 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spherelang.syntax import parser as P
+from spherelang.syntax.building import CURRENT_FILE, SUPPRESSIONS
 from spherelang.syntax.fastpath import parse_fast
 from spherelang.syntax.source import decode
-from spherelang.syntax.transform import CURRENT_FILE, SUPPRESSIONS, parse_embedded_expr
+from spherelang.syntax.transform import parse_embedded_expr
 
 from .modelgen import generate
 from .support import examples

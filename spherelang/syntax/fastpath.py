@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -30,12 +29,23 @@ import attrs
 
 from ..diagnostics import Span
 from . import ast, terminals
-from .keywords import KEYWORDS as _KEYWORDS
-from .transform import SUPPRESSIONS, SphereBuilder, SyntaxProblem, build_file, collect_suppression, unescape
-
-class _GiveUp(Exception):
-    """The line is not one the fast path is sure of: parse the file with LALR."""
-
+from .building import SUPPRESSIONS, SphereBuilder, SyntaxProblem, build_file
+from .fastpath_lines import (
+    GiveUp,
+    Line,
+    read_allow,
+    read_capacity,
+    read_channel,
+    read_comment,
+    read_import,
+    read_indicator,
+    read_layers,
+    read_model,
+    read_path,
+    read_power,
+    read_resource,
+    read_responsibility,
+)
 
 # What a line handler does with its statement.
 _OPEN, _MEMBER, _TOP = "open", "member", "top"
@@ -51,7 +61,7 @@ class _Lexicon:
     """The compiled line patterns, built from the grammar's terminals."""
 
     # a line's first word (a keyword) -> its pattern, what it does, its handler
-    statements: dict[str, tuple[re.Pattern[str], str, Callable[[_Line], Any] | None]]
+    statements: dict[str, tuple[re.Pattern[str], str, Callable[[Line], Any] | None]]
     close: re.Pattern[str]
     comment_only: re.Pattern[str]
     first_word: re.Pattern[str]
@@ -85,30 +95,30 @@ def _lexicon() -> _Lexicon:
         "SPHERE": (_OPEN, None,
                    rf"{k('SPHERE')}{s}(?P<name>{name}){o}{colon}{o}(?P<layer>{name})"
                    rf"(?:{o}(?P<title>{string}))?(?:{s}{k('WITHIN', 'within_kw')}{s}(?P<within>{path}))?{o}{lbrace}{tail}"),
-        "POWER": (_MEMBER, _power,
+        "POWER": (_MEMBER, read_power,
                   rf"{k('POWER')}{s}(?P<name>{name})(?:{o}(?P<desc>{string}))?"
                   rf"(?:{s}{k('FROM', 'from_kw')}{s}(?P<ref>{ref}))?{tail}"),
-        "RESPONSIBILITY": (_MEMBER, _responsibility,
+        "RESPONSIBILITY": (_MEMBER, read_responsibility,
                            rf"{k('RESPONSIBILITY')}{s}(?P<name>{name})(?:{o}(?P<desc>{string}))?"
                            rf"(?:{s}{k('REQUIRES', 'req_kw')}{s}(?P<reqs>{requirement}(?:{o}{comma}{o}{requirement})*))?"
                            rf"(?:{s}(?P<shared>{t('SHARED')}))?{tail}"),
-        "RESOURCE": (_MEMBER, _resource,
+        "RESOURCE": (_MEMBER, read_resource,
                      rf"{k('RESOURCE')}{s}(?P<name>{name}){o}{eq}{o}(?P<num>{num})(?:{s}(?P<unit>{name}))?"
                      rf"(?:{s}{k('FROM', 'from_kw')}{s}(?P<ref>{ref}))?{tail}"),
-        "INDICATOR": (_MEMBER, _indicator,
+        "INDICATOR": (_MEMBER, read_indicator,
                       rf"{k('INDICATOR')}{s}(?P<name>{name}){o}{eq}{o}(?P<value>{num}){s}"
                       rf"(?:{k('OF', 'of_kw')}{s}(?P<of>{num})"
                       rf"|{k('IN', 'in_kw')}{s}(?P<low>{num}){o}{t('DOTDOT')}{o}(?P<high>{num})"
                       rf"(?:{s}(?P<lib>{t('LOWER_IS_BETTER')}))?)"
                       rf"(?:{o}(?P<source>{string}))?{tail}"),
-        "CAPACITY": (_MEMBER, _capacity, rf"{k('CAPACITY')}{s}(?P<num>{num}){tail}"),
-        "CHANNEL": (_MEMBER, _channel,
+        "CAPACITY": (_MEMBER, read_capacity, rf"{k('CAPACITY')}{s}(?P<num>{num}){tail}"),
+        "CHANNEL": (_MEMBER, read_channel,
                     rf"{k('CHANNEL')}{s}(?P<name>{name}){s}{k('STRENGTH', 'st_kw')}{s}(?P<num>{num})"
                     rf"(?:{o}(?P<desc>{string}))?{tail}"),
-        "ALLOW": (_MEMBER, _allow, rf"{k('ALLOW')}{s}(?P<name>{name})(?:{o}(?P<reason>{string}))?{tail}"),
-        "MODEL": (_TOP, _model, rf"{k('MODEL')}{o}(?P<title>{string}){tail}"),
-        "IMPORT": (_TOP, _import, rf"{k('IMPORT')}{o}(?P<target>{string}){tail}"),
-        "LAYERS": (_TOP, _layers, rf"{k('LAYERS')}{s}(?P<names>{name}(?:{o}{gt}{o}{name})*){tail}"),
+        "ALLOW": (_MEMBER, read_allow, rf"{k('ALLOW')}{s}(?P<name>{name})(?:{o}(?P<reason>{string}))?{tail}"),
+        "MODEL": (_TOP, read_model, rf"{k('MODEL')}{o}(?P<title>{string}){tail}"),
+        "IMPORT": (_TOP, read_import, rf"{k('IMPORT')}{o}(?P<target>{string}){tail}"),
+        "LAYERS": (_TOP, read_layers, rf"{k('LAYERS')}{s}(?P<names>{name}(?:{o}{gt}{o}{name})*){tail}"),
     }
     first_word = re.compile(r"[a-z_]+")  # a cheap dispatch on the leading keyword
     statements = {}
@@ -131,137 +141,6 @@ def _lexicon() -> _Lexicon:
     )
 
 
-class _Line:
-    """Span helpers for one source line (columns count from 1, in code points)."""
-
-    __slots__ = ("file", "lineno", "indent", "match", "lexicon")
-
-    def __init__(self, file: str, lineno: int, indent: int, match: re.Match[str], lexicon: _Lexicon) -> None:
-        self.file, self.lineno, self.indent, self.match, self.lexicon = file, lineno, indent, match, lexicon
-
-    def span(self, start: int, end: int) -> Span:
-        return Span(self.file, self.lineno, self.indent + start + 1, self.lineno, self.indent + end + 1)
-
-    def name(self, group: str) -> ast.Name:
-        return self.name_at(self.match.group(group), self.match.start(group))
-
-    def name_at(self, text: str, start: int) -> ast.Name:
-        if text in _KEYWORDS or not text.isidentifier():
-            raise _GiveUp  # the grammar reserves it, or rejects it; let it say so
-        # interned: a national model repeats a few hundred names a million times
-        return ast.Name(sys.intern(text), self.file, self.lineno, self.indent + start + 1)
-
-    def names(self, group: str) -> list[ast.Name]:
-        """Every name in the group's text (a path, a list of layers)."""
-        text, start = self.match.group(group), self.match.start(group)
-        return [self.name_at(w.group(), start + w.start()) for w in self.lexicon.word.finditer(text)]
-
-    def number(self, group: str) -> ast.Number:
-        return self.number_at(self.match.group(group), self.match.start(group))
-
-    def number_at(self, text: str, start: int) -> ast.Number:
-        col = self.indent + start + 1
-        return ast.Number(float(text.replace("_", "")), text, self.file, self.lineno, col, col + len(text))
-
-    def string(self, group: str) -> str | None:
-        raw = self.match.group(group)
-        return None if raw is None else unescape(raw)
-
-    def statement(self, last: tuple[str, ...]) -> Span:
-        """From the keyword to the end of the last present group among ``last``
-        (an absent group ends at -1, so ``max`` skips it)."""
-        m = self.match
-        return self.span(m.start("kw"), max(map(m.end, last)))
-
-
-def _path(line: _Line, group: str) -> ast.Path:
-    return ast.Path(tuple(line.names(group)))
-
-
-def _ref(line: _Line, group: str) -> ast.MemberRef | None:
-    if line.match.group(group) is None:
-        return None
-    full = _path(line, group)
-    return ast.MemberRef(ast.Path(full.parts[:-1]), full.parts[-1])
-
-
-def _quantity(line: _Line, num: str, unit: str) -> ast.Quantity:
-    number = line.number(num)
-    unit_name = line.name(unit) if line.match.group(unit) is not None else None
-    return ast.Quantity(number, unit_name)
-
-
-def _power(line: _Line) -> ast.PowerDecl:
-    return ast.PowerDecl(line.name("name"), line.string("desc"), _ref(line, "ref"), line.statement(("name", "desc", "ref")))
-
-
-def _requirements(line: _Line) -> tuple[ast.Requirement, ...]:
-    text = line.match.group("reqs")
-    if text is None:
-        return ()
-    base = line.match.start("reqs")
-    out = []
-    for m in line.lexicon.requirement.finditer(text):
-        name = line.name_at(m.group("name"), base + m.start("name"))
-        qty = None
-        if m.group("num") is not None:
-            number = line.number_at(m.group("num"), base + m.start("num"))
-            unit = line.name_at(m.group("unit"), base + m.start("unit")) if m.group("unit") else None
-            qty = ast.Quantity(number, unit)
-        out.append(ast.Requirement(name, qty))
-    return tuple(out)
-
-
-def _responsibility(line: _Line) -> ast.ResponsibilityDecl:
-    return ast.ResponsibilityDecl(line.name("name"), line.string("desc"), _requirements(line),
-                                  line.match.group("shared") is not None, line.statement(("name", "desc", "reqs", "shared")))
-
-
-def _resource(line: _Line) -> ast.ResourceDecl:
-    return ast.ResourceDecl(line.name("name"), _quantity(line, "num", "unit"), _ref(line, "ref"),
-                            line.statement(("num", "unit", "ref")))
-
-
-def _indicator(line: _Line) -> ast.IndicatorDecl:
-    name, value, source = line.name("name"), line.number("value"), line.string("source")
-    if line.match.group("of_kw") is not None:
-        return ast.IndicatorDecl(name, value, line.number("of"), None, None, False, source,
-                                 line.statement(("of", "source")))
-    return ast.IndicatorDecl(name, value, None, line.number("low"), line.number("high"),
-                             line.match.group("lib") is not None, source, line.statement(("high", "lib", "source")))
-
-
-def _capacity(line: _Line) -> ast.CapacityDecl:
-    return ast.CapacityDecl(line.number("num"), line.statement(("num",)))
-
-
-def _channel(line: _Line) -> ast.ChannelDecl:
-    return ast.ChannelDecl(line.name("name"), line.number("num"), line.string("desc"), line.statement(("num", "desc")))
-
-
-def _allow(line: _Line) -> ast.AllowDecl:
-    return ast.AllowDecl(line.name("name"), line.string("reason"), line.statement(("name", "reason")))
-
-
-def _model(line: _Line) -> ast.ModelStmt:
-    return ast.ModelStmt(unescape(line.match.group("title")), line.statement(("title",)))
-
-
-def _import(line: _Line) -> ast.ImportStmt:
-    return ast.ImportStmt(unescape(line.match.group("target")), line.statement(("target",)))
-
-
-def _layers(line: _Line) -> ast.LayersStmt:
-    return ast.LayersStmt(tuple(line.names("names")), line.statement(("names",)))
-
-
-def _comment(line: _Line) -> None:
-    """Record a ``// sphere: ignore`` comment exactly as the grammar's lexer callback would."""
-    text = line.match.group("comment")
-    if text is not None:
-        collect_suppression(text, line.lineno, line.indent + line.match.start("comment") + 1)
-
-
 class _Builder:
     """Sphere blocks under construction (a stack: no recursion)."""
 
@@ -270,24 +149,24 @@ class _Builder:
         self.top: list[SphereBuilder] = []
         self.max_depth = max_depth
 
-    def open(self, line: _Line) -> None:
+    def open(self, line: Line) -> None:
         m = line.match
-        within = _path(line, "within") if m.group("within") is not None else None
+        within = read_path(line, "within") if m.group("within") is not None else None
         header = line.statement(("name", "layer", "title", "within"))
         builder = SphereBuilder(line.name("name"), line.name("layer"), line.string("title"), within, [], header)
         (self.stack[-1].body if self.stack else self.top).append(builder)
         self.stack.append(builder)
         if len(self.stack) > self.max_depth:
-            raise _GiveUp
+            raise GiveUp
 
     def close(self) -> None:
         if not self.stack:
-            raise _GiveUp
+            raise GiveUp
         self.stack.pop()
 
     def member(self, decl: Any) -> None:
         if not self.stack:
-            raise _GiveUp
+            raise GiveUp
         self.stack[-1].body.append(decl)
 
 
@@ -305,7 +184,7 @@ def parse_fast(text: str, path: str, max_depth: int, parse_block: BlockParser | 
     """
     try:
         return _parse(text, path, max_depth, parse_block)
-    except _GiveUp:
+    except GiveUp:
         return None
 
 
@@ -338,16 +217,16 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
         if stripped.startswith(rbrace):
             match = lexicon.close.match(stripped)
             if match is None:
-                raise _GiveUp
+                raise GiveUp
             build.close()
-            _comment(_Line(path, number, indent, match, lexicon))
+            read_comment(Line(path, number, indent, match, lexicon))
             continue
         word = first_word.match(stripped)
         if word is None:
             match = lexicon.comment_only.match(stripped)
             if match is None:
-                raise _GiveUp
-            _comment(_Line(path, number, indent, match, lexicon))
+                raise GiveUp
+            read_comment(Line(path, number, indent, match, lexicon))
             continue
         kind = word.group()
         if kind in block_kinds and parse_block is not None and not build.stack:
@@ -357,13 +236,13 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
             continue
         entry = statements.get(kind)
         if entry is None:
-            raise _GiveUp
+            raise GiveUp
         pattern, role, handler = entry
         match = pattern.match(stripped)
         if match is None:
-            raise _GiveUp
-        line = _Line(path, number, indent, match, lexicon)
-        _comment(line)
+            raise GiveUp
+        line = Line(path, number, indent, match, lexicon)
+        read_comment(line)
         if role is _OPEN:
             if not build.stack:
                 top_items.append(None)  # keeps the place of the sphere among top-level items
@@ -371,11 +250,11 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
         elif role is _MEMBER:
             build.member(handler(line))  # type: ignore[misc]
         elif build.stack:
-            raise _GiveUp  # a file-level statement inside a block: the grammar will say
+            raise GiveUp  # a file-level statement inside a block: the grammar will say
         else:
             top_items.append(handler(line))  # type: ignore[misc]
     if build.stack:
-        raise _GiveUp  # an unclosed block is a syntax error: let the grammar report it
+        raise GiveUp  # an unclosed block is a syntax error: let the grammar report it
     return _file(path, top_items, build.top)
 
 
@@ -390,15 +269,15 @@ def _take_block(first: str, rest: Iterator[str], lexicon: _Lexicon) -> list[str]
         block.append(line)
         code = lexicon.strings_and_comments.sub("", line)
         if '"' in code:
-            raise _GiveUp  # an unterminated string: the grammar will say
+            raise GiveUp  # an unterminated string: the grammar will say
         depth += code.count(lexicon.lbrace) - code.count(lexicon.rbrace)
         opened = opened or lexicon.lbrace in code
         if opened and depth <= 0:
             if depth < 0 or code.rstrip().endswith(lexicon.rbrace) is False:
-                raise _GiveUp  # something after the closing brace: not a plain block line
+                raise GiveUp  # something after the closing brace: not a plain block line
             return block
         line = next(rest, None)
-    raise _GiveUp
+    raise GiveUp
 
 
 def _grammar_block(block: list[str], first_line: int, parse_block: BlockParser) -> list[Any]:
@@ -408,13 +287,13 @@ def _grammar_block(block: list[str], first_line: int, parse_block: BlockParser) 
     try:
         parsed = parse_block("\n".join(block))
     except Exception:  # noqa: BLE001 - any problem: the whole file goes to the grammar, which reports it
-        raise _GiveUp from None
+        raise GiveUp from None
     finally:
         inner = SUPPRESSIONS.get([])
         SUPPRESSIONS.reset(token)
     if parsed.spheres or parsed.imports or parsed.layers or parsed.model or \
             len(parsed.rules) + len(parsed.scenarios) != 1:
-        raise _GiveUp
+        raise GiveUp
     delta = first_line - 1
     if outer is not None:
         outer.extend(_shifted(s, delta) for s in inner)
@@ -446,4 +325,4 @@ def _file(path: str, items: list[Any], spheres: list[Any]) -> ast.File:
     try:
         return build_file(path, items, spheres)
     except SyntaxProblem:
-        raise _GiveUp from None  # the grammar reports a misplaced 'model' itself
+        raise GiveUp from None  # the grammar reports a misplaced 'model' itself

@@ -14,24 +14,30 @@ from collections.abc import Iterator
 
 import attrs
 from lark import Lark, Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from ..diagnostics import Finding, Span
 from . import ast
+from .building import (
+    CURRENT_FILE,
+    SUPPRESSIONS,
+    SyntaxProblem,
+    collect_comment,
+    tok_span,
+)
+from .failures import (  # noqa: F401  (describe_terminal: re-exported)
+    MAX_NESTING,
+    NestingTooDeep,
+    SplitWord,
+    describe_terminal,
+    encoding_finding,
+    syntax_finding,
+)
 from .fastpath import parse_fast
 from .keywords import KEYWORDS
 from .source import EncodingProblem, decode, prepare
 from .terminals import grammar_path, grammar_text
-from .transform import (
-    CURRENT_FILE,
-    tok_span,
-    SUPPRESSIONS,
-    SyntaxProblem,
-    ToAst,
-    collect_comment,
-    flatten_expr,
-    parse_embedded_expr,
-)
+from .transform import ToAst, flatten_expr, parse_embedded_expr
 
 __all__ = [
     "KEYWORDS", "MAX_NESTING", "MAX_SYNTAX_ERRORS", "ParseFailure", "PostLexer", "describe_terminal", "get_parser",
@@ -39,8 +45,6 @@ __all__ = [
     "parse_text",
 ]
 
-#: Brackets ({, ( and [ together) may nest this deep; deeper input is one SPH001.
-MAX_NESTING = 1024
 
 _OPEN = {"LBRACE": "RBRACE", "LPAR": "RPAR", "LSQB": "RSQB"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
@@ -67,18 +71,6 @@ MAX_SYNTAX_ERRORS = 100
 _RECOVERY_PASSES = 8
 
 
-class _SplitWord(Exception):
-    """A keyword glued to the name after it (``powerp``): one unknown word."""
-
-    def __init__(self, keyword: Token, rest: Token) -> None:
-        self.keyword, self.rest = keyword, rest
-
-
-class _NestingTooDeep(Exception):
-    def __init__(self, token: Token) -> None:
-        self.token = token
-
-
 class PostLexer:
     """The post-lexer every Lark parser of the sphere grammar must use: it
     reserves keywords (a NAME spelled like a keyword becomes that keyword's
@@ -88,7 +80,7 @@ class PostLexer:
     With ``collapse`` (the checker's parser) a run of separators reaches the
     grammar as one; tools that rebuild text from tokens (the formatter) keep
     every separator. Pass an instance as Lark's ``postlex``; :meth:`process`
-    raises :class:`~spherelang.syntax.transform.SyntaxProblem` for a word that
+    raises :class:`~spherelang.syntax.building.SyntaxProblem` for a word that
     is no valid name, and the parser's own exceptions for the rest, which
     :func:`parse_source` turns into diagnostics.
     """
@@ -120,11 +112,11 @@ class PostLexer:
             if (last is not None and last.end_pos == tok.start_pos and last.type.lower() == last.value
                     and (tok.value[:1].isidentifier() or tok.value[:1].isdigit())):
                 # where only keywords fit, the contextual lexer can take 'power' off 'powerp'
-                raise _SplitWord(last, tok)
+                raise SplitWord(last, tok)
             elif kind in _OPEN:
                 depth[kind] += 1
                 if depth["LBRACE"] + depth["LPAR"] + depth["LSQB"] > MAX_NESTING:
-                    raise _NestingTooDeep(tok)
+                    raise NestingTooDeep(tok)
                 if kind != "LBRACE":
                     inner += 1
             elif kind in _CLOSE:
@@ -179,7 +171,7 @@ def parse_source(text: str, path: str = "<string>", *, fast_path: bool = True) -
     try:
         text = prepare(text)
     except EncodingProblem as exc:
-        raise ParseFailure(_encoding_finding(exc, path)) from None
+        raise ParseFailure(encoding_finding(exc, path)) from None
     token = CURRENT_FILE.set(path)
     expr_token = parse_embedded_expr.set(_embedded_expr)
     sink_token = SUPPRESSIONS.set([])
@@ -189,8 +181,8 @@ def parse_source(text: str, path: str = "<string>", *, fast_path: bool = True) -
             return fast, True
         SUPPRESSIONS.set([])  # the fast path may have collected some before giving up
         return get_parser().parse(text, start="start"), False
-    except (UnexpectedInput, SyntaxProblem, _NestingTooDeep, _SplitWord) as exc:
-        first = _syntax_finding(exc, text, path)
+    except (UnexpectedInput, SyntaxProblem, NestingTooDeep, SplitWord) as exc:
+        first = syntax_finding(exc, text, path)
         raise ParseFailure(first, tuple(_further_errors(text, path, exc, first))) from None
     finally:
         SUPPRESSIONS.reset(sink_token)
@@ -220,10 +212,10 @@ def _further_errors(text: str, path: str, exc: Exception, first: Finding) -> lis
         try:
             get_parser().parse("\n".join(lines), start="start")
             return found
-        except (UnexpectedInput, SyntaxProblem, _NestingTooDeep, _SplitWord) as again:
+        except (UnexpectedInput, SyntaxProblem, NestingTooDeep, SplitWord) as again:
             if isinstance(again, SyntaxProblem) and "message" not in again.message:
                 return found  # a rule or file missing what was blanked: an artefact of recovery
-            exc, current = again, _syntax_finding(again, "\n".join(lines), path)
+            exc, current = again, syntax_finding(again, "\n".join(lines), path)
             if current.span.line <= (found[-1] if found else first).span.line:
                 return found  # no progress: stop rather than loop
             found.append(current)
@@ -231,7 +223,7 @@ def _further_errors(text: str, path: str, exc: Exception, first: Finding) -> lis
 
 
 def _recoverable(exc: Exception, diagnostic: Finding, lines: list[str]) -> bool:
-    if isinstance(exc, _NestingTooDeep) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+    if isinstance(exc, NestingTooDeep) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
         return False
     if isinstance(exc, SyntaxProblem) and "message" not in diagnostic.message:
         return False  # structure of a whole rule or file
@@ -251,7 +243,7 @@ def parse_bytes_source(data: bytes, path: str) -> tuple[ast.File, bool]:
     try:
         text = decode(data)
     except EncodingProblem as exc:
-        raise ParseFailure(_encoding_finding(exc, path)) from None
+        raise ParseFailure(encoding_finding(exc, path)) from None
     return parse_source(text, path)
 
 
@@ -260,8 +252,8 @@ def parse_expression(text: str, path: str = "<string>") -> ast.Expr:
     token = CURRENT_FILE.set(path)
     try:
         return _embedded_expr(text, 1, 1)
-    except (UnexpectedInput, SyntaxProblem, _NestingTooDeep, _SplitWord) as exc:
-        raise ParseFailure(_syntax_finding(exc, text, path)) from None
+    except (UnexpectedInput, SyntaxProblem, NestingTooDeep, SplitWord) as exc:
+        raise ParseFailure(syntax_finding(exc, text, path)) from None
     finally:
         CURRENT_FILE.reset(token)
 
@@ -273,8 +265,8 @@ def _embedded_expr(text: str, line: int, column: int) -> ast.Expr:
                             Span(CURRENT_FILE.get(), line, column, line, column + 1))
     try:
         expr = flatten_expr(get_parser().parse(text, start="expr"))
-    except (UnexpectedInput, _NestingTooDeep, _SplitWord) as exc:
-        inner = _syntax_finding(exc, text, CURRENT_FILE.get())
+    except (UnexpectedInput, NestingTooDeep, SplitWord) as exc:
+        inner = syntax_finding(exc, text, CURRENT_FILE.get())
         span = _shift(inner.span, line, column)
         raise SyntaxProblem(inner.message + " (in a message expression)", span, inner.hint) from None
     if (line, column) == (1, 1):
@@ -287,155 +279,3 @@ def _shift(span: Span, line: int, column: int) -> Span:
     """A span within a one-line text that starts at (line, column) of the file."""
     return span._replace(line=line, end_line=line, column=span.column + column - 1,
                          end_column=span.end_column + column - 1)
-
-
-# ---------------------------------------------------------------- diagnostics
-
-
-def _encoding_finding(exc: EncodingProblem, path: str) -> Finding:
-    span = Span(path, exc.line, exc.column, exc.line, exc.column + 1)
-    return Finding("SPH005", exc.message, span, hint=exc.hint)
-
-
-_WORDS = {
-    "NAME": "a name",
-    "NUMBER": "a number",
-    "STRING": "a string",
-    "_NL": "a new line",
-    "$END": "the end of the file",
-    "COMP_OP": "a comparison",
-    "GT": "'>'",
-    "EQ": "'='",
-    "DOTDOT": "'..'",
-    "DOT": "'.'",
-    "COLON": "':'",
-    "COMMA": "','",
-    "_SEMI": "';'",
-    "LBRACE": "'{'",
-    "RBRACE": "'}'",
-    "LPAR": "'('",
-    "RPAR": "')'",
-    "LSQB": "'['",
-    "RSQB": "']'",
-    "PLUS": "'+'",
-    "MINUS": "'-'",
-    "STAR": "'*'",
-    "SLASH": "'/'",
-    "PLUSMINUS": "'±'",
-    "YEAR": "'year'",
-    "ILLUSTRATIVE": "'illustrative'",
-}
-
-
-def describe_terminal(name: str) -> str:
-    if name in _WORDS:
-        return _WORDS[name]
-    if name.lower() in KEYWORDS:
-        return f"'{name.lower()}'"
-    return name.lower().replace("_", " ")
-
-
-_GROUPS = (
-    ({"POWER", "RESPONSIBILITY", "RESOURCE", "INDICATOR", "CAPACITY", "CHANNEL", "ALLOW"},
-     "a member (power, responsibility, resource, indicator, capacity, channel, allow, sphere)", {"SPHERE"}),
-    ({"MODEL", "IMPORT", "LAYERS", "RULE", "SCENARIO"},
-     "a statement (model, import, layers, sphere, rule, scenario)", {"SPHERE"}),
-    ({"_NL", "_SEMI"}, "the end of the statement", set()),
-)
-
-
-def _expected_words(expected: set[str] | frozenset[str]) -> str:
-    expected = set(expected)
-    words: list[str] = []
-    for group, label, also in _GROUPS:
-        if len(expected & group) >= 2:
-            expected -= group | also
-            words.append(label)
-    words += sorted({describe_terminal(e) for e in expected}, key=lambda w: (not w.startswith("a "), w))
-    if not words:
-        return "something else"
-    if len(words) > 8:
-        words = words[:7] + ["another token"]
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def _found(tok: Token) -> str:
-    if tok.type == "$END":
-        return "end of file"
-    if tok.type == "_NL":
-        return "end of line"
-    if tok.type == "NAME":
-        return f"name '{tok.value}'"
-    if tok.value in KEYWORDS and tok.type == tok.value.upper():
-        return f"keyword '{tok.value}'"
-    return f"'{tok.value}'"
-
-
-def _end_position(text: str) -> tuple[int, int]:
-    """Where the file ends for a reader: just after the last line that holds
-    anything (the empty "line" after a final newline is no line of the file)."""
-    body = text.rstrip()
-    line = body.count("\n") + 1
-    return line, len(body) - (body.rfind("\n") + 1) + 1
-
-
-def _syntax_finding(exc: Exception, text: str, path: str) -> Finding:
-    hint: str | None = None
-    if isinstance(exc, SyntaxProblem):
-        return Finding("SPH001", exc.message, exc.span, hint=exc.hint)
-    if isinstance(exc, _SplitWord):
-        kw, rest = exc.keyword, exc.rest
-        word = kw.value + rest.value
-        span = Span(path, kw.line, kw.column, kw.line, kw.column + len(word))
-        return Finding("SPH001", f"unexpected name '{word}'; expected a keyword such as '{kw.value}'",
-                          span, hint=f"did you mean '{kw.value} {rest.value}'?")
-    if isinstance(exc, _NestingTooDeep):
-        tok = exc.token
-        span = Span(path, tok.line, tok.column, tok.line, tok.column + 1)
-        return Finding("SPH001", f"nesting deeper than {MAX_NESTING} levels", span,
-                          hint="flatten the model: split deep chains into separate files joined with 'within'")
-    if isinstance(exc, UnexpectedToken):
-        tok = exc.token
-        if tok.type == "$END":
-            line, column = _end_position(text)
-            span = Span(path, line, column, line, column)
-        else:
-            span = Span(path, tok.line, tok.column, tok.end_line or tok.line,
-                        tok.end_column or tok.column + max(1, len(tok.value)))
-        expected = _really_expected(exc)
-        message = f"unexpected {_found(tok)}; expected {_expected_words(expected)}"
-        if tok.type.lower() in KEYWORDS and "NAME" in exc.expected:
-            hint = f"'{tok.value}' is a keyword and cannot be used as a name"
-        elif tok.type == "$END" and "RBRACE" in exc.expected:
-            hint = "a '{' is never closed"
-        elif tok.type == "RBRACE" and not _has_open_brace(text, tok):
-            hint = "this '}' closes nothing"
-        return Finding("SPH001", message, span, hint=hint)
-    if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else ""
-        span = Span(path, exc.line, exc.column, exc.line, exc.column + 1)
-        if char == '"':
-            return Finding("SPH001", "unterminated string", span,
-                              hint='close the string with \'"\' on the same line')
-        words = _expected_words(exc.allowed or set())
-        message = f"unexpected character {char!r}" + (f"; expected {words}" if words else "")
-        return Finding("SPH001", message, span, hint=hint)
-    line, column = _end_position(text)  # UnexpectedEOF and anything else lark may raise
-    return Finding("SPH001", "unexpected end of the file", Span(path, line, column, line, column))
-
-
-def _really_expected(exc: UnexpectedToken) -> set[str]:
-    """What the parser state accepts; the contextual lexer's own set includes
-    always-accepted newlines even where the grammar has no place for one."""
-    try:
-        return {t for t in exc.interactive_parser.choices() if t.isupper() or t == "$END"}
-    except Exception:  # noqa: BLE001 - lark internals vary; fall back to its own set
-        return set(exc.expected)
-
-
-def _has_open_brace(text: str, tok: Token) -> bool:
-    start = tok.start_pos if tok.start_pos is not None else 0
-    before = text[:start]
-    return before.count("{") > before.count("}")

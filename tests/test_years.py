@@ -5,7 +5,9 @@ the syntax, which value counts, ``--year``, ``sphere trend`` and the
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
@@ -289,3 +291,43 @@ def test_the_formatter_keeps_the_new_forms_in_canonical_spacing(line: str) -> No
     assert format_text(once, "m.sphere") == once
     assert same_meaning(parse_text(text, "m.sphere"), parse_text(once, "m.sphere"))
     assert "  " not in once.split("\n")[1].strip()
+
+
+# ---------------------------------------------------------------- the chart over the years and the report
+
+
+def test_graph_trend_draws_capacity_and_ceiling_per_sphere(tmp_path: Path) -> None:
+    (tmp_path / "m.sphere").write_text(SERIES)
+    out = subprocess.run(["sphere", "graph", "--trend", "m.sphere"], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    svg = out.stdout
+    root = ElementTree.fromstring(svg)  # well-formed
+    assert root.tag.endswith("svg")
+    years = trend_json(tmp_path)["years"]
+    assert years and all(f">{y}</text>" in svg for y in years)  # type: ignore[union-attr]
+    dashed = svg.count('stroke-dasharray="6 4"')
+    solid = svg.count('stroke-width="2"/>')
+    assert solid >= 1 and dashed >= 1  # a capacity line and a ceiling line
+    again = subprocess.run(["sphere", "graph", "--trend", "m.sphere"], cwd=tmp_path, capture_output=True, text=True)
+    assert again.stdout == svg  # the same bytes on every run
+    dot = subprocess.run(["sphere", "graph", "--trend", "--format", "dot", "m.sphere"], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert dot.returncode == 2 and "--trend" in dot.stderr
+
+
+def test_the_report_lists_every_indicator_and_charts_the_years(tmp_path: Path) -> None:
+    (tmp_path / "m.sphere").write_text(SERIES)
+    out = subprocess.run(["sphere", "report", "m.sphere", "-o", "-"], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    page = out.stdout
+    assert 'id="trend"' in page and 'id="indicators"' in page
+    statements = sum(len(s.indicator_statements) for s in load_text(SERIES).spheres)
+    table = page[page.index('id="indicators"'):]
+    assert table.count("<tr><td>") == statements
+
+
+def test_a_model_without_years_has_no_chart(tmp_path: Path) -> None:
+    (tmp_path / "m.sphere").write_text('sphere N : political {\n  channel c strength 0.6\n  capacity 0.5\n}\n')
+    page = subprocess.run(["sphere", "report", "m.sphere", "-o", "-"], cwd=tmp_path, capture_output=True,
+                          text=True).stdout
+    assert 'id="trend"' not in page and 'id="indicators"' not in page

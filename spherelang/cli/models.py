@@ -43,6 +43,31 @@ def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None,
     sys.exit(1 if any(v.severity >= config.fail_on for v in result.violations) else 0)
 
 
+def _trend_chart(file: str, scenario: str | None, config: Config) -> tuple[Any, str]:
+    """The model at ``file`` and its chart over the years (empty for a broken model)."""
+    from ..pipeline import evaluate_trend, open_model, open_model_and_load
+    from ..visual import model_title, render_trend_svg
+
+    if scenario is None:
+        model, loaded = open_model(file, config), None
+    else:
+        model, loaded = open_model_and_load(file, config)
+    if model.broken:
+        return model, ""
+    return model, render_trend_svg(evaluate_trend(model, scenario, config, loaded), model_title(model))
+
+
+def _fail_broken(model: Any, file: str, config: Config) -> None:
+    """The loading diagnostics on stderr, as check prints them; exit 1."""
+    from ..pipeline import Report, diagnose, sort_and_dedupe
+    from ..report import text
+
+    colour = colour_wanted()
+    found = sort_and_dedupe(diagnose(model, config))
+    click.echo(text.report(Report(found, (file,)), style(colour)), nl=False, color=colour, err=True)
+    sys.exit(1)
+
+
 def _evaluate(file: str, scenario: str | None, config: Config) -> tuple[Any, Any]:
     """The model at ``file`` and its evaluation (with ``scenario``, against the baseline)."""
     from ..pipeline import evaluate, open_model, open_model_and_load
@@ -60,18 +85,30 @@ def _evaluate(file: str, scenario: str | None, config: Config) -> tuple[Any, Any
               help="Write the picture here (default: standard output).")
 @click.option("--scenario", metavar="NAME", default=None, help="Draw the model with this scenario applied.")
 @click.option("--format", "fmt", type=click.Choice(("svg", "dot")), default="svg", show_default=True)
+@click.option("--trend", "over_time", is_flag=True,
+              help="Draw capacity and ceiling per sphere over the years instead (an SVG line chart).")
 @year_option
 @with_thresholds
-def graph(file: str, output_file: str | None, scenario: str | None, fmt: str, config_file: str | None,
-          corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool, year: int | None) -> None:
+def graph(file: str, output_file: str | None, scenario: str | None, fmt: str, over_time: bool,
+          config_file: str | None, corridor_tolerance: float | None, elasticity_threshold: float | None,
+          rule_budget: int | None, no_cache: bool, year: int | None) -> None:
     """Draw the concentric spheres: SVG (fill by effective capacity, outline by
-    the worst diagnostic, hover text with figures) or Graphviz DOT."""
+    the worst diagnostic, hover text with figures) or Graphviz DOT; with
+    --trend, capacity and ceiling over the years."""
     from ..pipeline import paused_gc
     from ..visual import render_dot, render_svg
 
+    if over_time and fmt != "svg":
+        raise click.UsageError("--trend draws an SVG chart: leave out --format dot")
     config = build_config((), (), None, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file,
                            cache=False if no_cache else None, year=year)
     with paused_gc():
+        if over_time:
+            model, picture = _trend_chart(file, scenario, config)
+            if model.broken:
+                _fail_broken(model, file, config)
+            emit(picture, output_file)
+            return
         model, result = _evaluate(file, scenario, config)
         render = render_svg if fmt == "svg" else render_dot
         emit(render(model, result), output_file)

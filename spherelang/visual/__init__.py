@@ -14,9 +14,12 @@ on every run) and works on models nested 1,000 deep.
 
 from __future__ import annotations
 
+from .data import model_title
 from .dot import render_dot
 from .html import render_html
 from .layout import Layout, layout_tree, pack_siblings
 from .svg import render_svg
+from .trend_chart import render_trend_svg
 
-__all__ = ["Layout", "layout_tree", "pack_siblings", "render_dot", "render_html", "render_svg"]
+__all__ = ["Layout", "layout_tree", "model_title", "pack_siblings", "render_dot", "render_html", "render_svg",
+           "render_trend_svg"]

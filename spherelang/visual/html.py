@@ -7,13 +7,15 @@ from __future__ import annotations
 import html
 
 from ..diagnostics import Diagnostic
-from ..evaluator import FIGURES, Figures, SphereFigures
+from ..evaluator import FIGURES, Figures, SphereFigures, trend
 from ..pipeline import Evaluation, Report
 from ..model import Model, Sphere
+from ..model.years import model_years
 from ..report.paths import display_path, in_display_order
 from ..version import __version__
 from .data import align, model_title, severity_counts
 from .svg import render_svg
+from .trend_chart import render_trend_svg
 from .text import clean, number
 
 #: Indentation of the sphere tree stops growing here (1,000 levels would not fit).
@@ -75,6 +77,8 @@ def render_html(model: Model, report: Report | None = None, evaluation: Evaluati
     ]
     if evaluation is not None and scenario is not None:
         parts.extend(_scenario_section(evaluation, model, shown))
+    parts.extend(_trend_section(shown, title))
+    parts.extend(_indicator_section(shown))
     parts.extend([f'<footer class="muted"><p>spherelang {_e(__version__)}</p></footer>', "</body>", "</html>"])
     return "\n".join(parts) + "\n"
 
@@ -164,7 +168,8 @@ def _figure_row(row: SphereFigures, scenario: str | None) -> str:
     for name in FIGURES:
         value = getattr(row.figures, name)
         if scenario is None:
-            cells.append(f'<td class="num">{number(value)}</td>')
+            mark = '<sup title="depends on a value marked illustrative">*</sup>' if name in row.illustrative else ""
+            cells.append(f'<td class="num">{number(value)}{mark}</td>')
             continue
         before = None if row.baseline is None else getattr(row.baseline, name)
         changed = row.baseline is None or number(before) != number(value)
@@ -172,6 +177,48 @@ def _figure_row(row: SphereFigures, scenario: str | None) -> str:
         base = "new" if row.baseline is None else number(before)
         cells.append(f'<td class="num">{base}</td><td class="num{mark}">{number(value)}</td>')
     return "<tr>" + "".join(cells) + "</tr>"
+
+
+# ---------------------------------------------------------------- years and provenance
+
+
+def _trend_section(model: Model, title: str) -> list[str]:
+    """The chart of capacity and ceiling over the years, when the model has years."""
+    if model.broken or not model_years(model):
+        return []
+    chart = render_trend_svg(trend(model), title)
+    return ['<section id="trend">', "<h2>Over the years</h2>",
+            '<p class="muted">Capacity (solid) and ceiling (dashed) per sphere; a ring marks a year in which the '
+            "sphere is held below its own capacity.</p>", f"<figure>{chart}</figure>", "</section>"]
+
+
+def _indicator_section(model: Model) -> list[str]:
+    """Every indicator statement (every year of a series), with its source and
+    whether it is illustrative (assumed: no published source gives it)."""
+    rows = [(s, i) for s in model.spheres for i in s.indicator_statements]
+    if not rows:
+        return []
+    out = ['<section id="indicators">', "<h2>Indicators</h2>",
+           '<p class="muted">Every value the figures come from; <b>illustrative</b> marks an assumed value, and '
+           "an asterisk in the evaluation a figure that depends on one.</p>", '<div class="scroll"><table>',
+           "<thead><tr><th>sphere</th><th>indicator</th><th>value</th><th>scale</th><th>normalised</th>"
+           "<th>year</th><th>source</th><th>illustrative</th></tr></thead>", "<tbody>"]
+    for sphere, ind in rows:
+        scale = f"rank of {_num(ind.of)}" if ind.of is not None else (
+            f"{_num(ind.low)}..{_num(ind.high)}" + (", lower is better" if ind.lower_is_better else ""))
+        spread = f" ± {_num(ind.uncertainty)}" if ind.uncertainty else ""
+        out.append(f"<tr><td>{_e(sphere.path)}</td><td>{_e(ind.name)}</td>"
+                   f'<td class="num">{_num(ind.value)}{spread}</td><td>{_e(scale)}</td>'
+                   f'<td class="num">{number(ind.normalized)}</td>'
+                   f'<td class="num">{"" if ind.year is None else _e(ind.year)}</td>'
+                   f"<td>{_e(ind.source or '')}</td><td>{'yes' if ind.illustrative else ''}</td></tr>")
+    out.extend(["</tbody>", "</table></div>", "</section>"])
+    return out
+
+
+def _num(value: float | None) -> str:
+    """A value as written in a model (no trailing zeros)."""
+    return "" if value is None else f"{value:g}"
 
 
 # ---------------------------------------------------------------- scenario

@@ -115,7 +115,7 @@ class _Walk:
                 if resource.invalid is not None:
                     self.invalid.append(Invalid(sphere, "resource", resource.name, resource.invalid))
                 source = resource.source
-                if source is not None:
+                if source is not None and (source.status is not _OK or source.unit != resource.unit):
                     self.allocation(sphere, resource, source)
             for duty in sphere.responsibilities:
                 for req in duty.requires:

@@ -39,6 +39,8 @@ class Link:
     says what was missing: ``"sphere"`` (no sphere at the path; ``sphere`` is
     then ``None``) or ``"member"`` (the sphere exists but holds no such
     member). When it is WRONG_KIND, ``found_kind`` is the kind found instead.
+    A resource link that resolved carries its target's ``unit`` (UNIT001
+    compares it with the drawing resource's without a lookup).
     """
 
     status: LinkStatus
@@ -47,6 +49,7 @@ class Link:
     name: str | None = None
     written: str | None = None
     found_kind: str | None = None
+    unit: str | None = None
 
     @property
     def ok(self) -> bool:

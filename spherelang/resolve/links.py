@@ -91,5 +91,7 @@ class Linker:
         key = (sphere, name, explicit, written)
         link = self._ok_links.get(key)
         if link is None:
-            link = self._ok_links[key] = Link(LinkStatus.OK, explicit, sphere, name, written)
+            target = self.tree.scopes[sphere].members[name]
+            unit = target.unit if target.kind == "resource" else None  # a model member: ancestors are built
+            link = self._ok_links[key] = Link(LinkStatus.OK, explicit, sphere, name, written, unit=unit)
         return link

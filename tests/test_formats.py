@@ -94,8 +94,15 @@ def test_junit_is_xml_with_a_failure_per_violation(project: Path, capsys: pytest
     _, out = run(["check", "--format", "junit", "m.sphere"], capsys)
     root = ET.fromstring(out.encode())
     failures = root.findall(".//failure")
-    assert root.get("failures") == "4" and len(failures) == 4
-    assert {f.get("type") for f in failures} == {"REF001", "NEST003", "COR001", "ORG001"}
+    # COR001 (info) and ORG001 (a warning rule) are below the default --fail-on: passing cases that say
+    # what they found
+    assert root.get("failures") == "2" and len(failures) == 2
+    assert {f.get("type") for f in failures} == {"REF001", "NEST003"}
+    assert root.get("tests") == str(sum(int(s.get("tests") or 0) for s in root.findall("testsuite")))
+    assert all(c.get("line") is None for c in root.iter("testcase"))  # junit-10.xsd knows no 'line'
+    assert any("COR001" in (o.text or "") for o in root.iter("system-out"))
+    _, out = run(["check", "--format", "junit", "--fail-on", "info", "m.sphere"], capsys)
+    assert ET.fromstring(out.encode()).get("failures") == "4"
 
 
 def test_statistics_and_output_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,3 +112,43 @@ def test_statistics_and_output_file(project: Path, capsys: pytest.CaptureFixture
     status, out = run(["check", "--format", "json", "-o", "report.json", "m.sphere"], capsys)
     assert out == "" and status == 1
     assert len(json.loads((project / "report.json").read_text())["violations"]) == 4
+
+
+def test_statistics_with_a_machine_format_go_to_stderr(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for fmt in ("sarif", "junit", "github", "gitlab"):
+        with pytest.raises(SystemExit):
+            main(["check", "--statistics", "--format", fmt, "-o", f"out.{fmt}", "m.sphere"])
+        captured = capsys.readouterr()
+        assert "COR001" in captured.err  # the counts
+        written = (project / f"out.{fmt}").read_text()
+        if fmt in ("sarif", "gitlab"):
+            json.loads(written)  # still valid
+        elif fmt == "junit":
+            ET.fromstring(written.encode())
+
+
+def test_gitlab_code_quality(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = run(["check", "--format", "gitlab", "m.sphere"], capsys)
+    issues = json.loads(out)
+    assert status == 1 and len(issues) == 4
+    for item in issues:
+        assert set(item) == {"description", "check_name", "fingerprint", "severity", "location"}
+        assert item["severity"] in {"info", "minor", "major", "critical", "blocker"}
+        assert item["location"]["path"].endswith("m.sphere") and item["location"]["lines"]["begin"] >= 1
+    assert len({i["fingerprint"] for i in issues}) == 4
+    assert {i["check_name"]: i["severity"] for i in issues}["COR001"] == "info"
+
+
+def test_sarif_uris_are_encoded_and_relative_to_the_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".git").mkdir()
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "my model#1 100%.sphere").write_text("sphere N : political {\n  channel c strength 0.6\n  power p\n}\n")
+    monkeypatch.chdir(models)
+    _, out = run(["check", "--format", "sarif", "."], capsys)
+    run_ = json.loads(out)["runs"][0]
+    artifact = run_["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "models/my%20model%231%20100%25.sphere", "uriBaseId": "%SRCROOT%"}
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith(tmp_path.name + "/")
+    assert run_["results"][0]["partialFingerprints"]["spherelangIdentity/v1"]

@@ -6,6 +6,7 @@ import os
 import sys
 from typing import Any
 
+import attrs
 import click
 
 from .group import cli
@@ -35,14 +36,19 @@ def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tup
     config = build_config(select, ignore, fail_on, corridor_tolerance, elasticity_threshold, rule_budget,
                            config_file, paths[0] if paths else ".", cache=False if no_cache else None, year=year)
     entries = find_entries(paths or (".",), config.exclude)
-    report = check_entries(entries, config, scenario=scenario, jobs=jobs or os.cpu_count() or 1)
+    report = attrs.evolve(check_entries(entries, config, scenario=scenario, jobs=jobs or os.cpu_count() or 1),
+                          fail_on=config.fail_on)
     colour = output_file is None and fmt == "text" and colour_wanted()
-    if statistics:
+    if statistics and fmt in ("text", "concise", "json"):
         from ..report.text import statistics as render_statistics
 
         emit(render_statistics(report, fmt), output_file)
     else:
         emit(_render_report(report, fmt, colour), output_file, colour)
+        if statistics:  # a machine-readable report stays valid: the counts go to stderr
+            from ..report.text import statistics as render_statistics
+
+            click.echo(render_statistics(report, "text"), nl=False, err=True)
     sys.exit(1 if report.fails(config.fail_on) else 0)
 
 
@@ -67,4 +73,8 @@ def _render_report(report: Any, fmt: str, colour: bool) -> str:
         from ..report import junit
 
         return junit.render(report)
+    if fmt == "gitlab":
+        from ..report import gitlab
+
+        return gitlab.render(report)
     return text.report(report, style(colour))

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..config import Config
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox"})
-FORMATS = ("text", "concise", "json", "sarif", "github", "junit")
+FORMATS = ("text", "concise", "json", "sarif", "github", "junit", "gitlab")
 SEVERITIES = ("error", "warning", "info")
 
 

@@ -2,20 +2,24 @@
 
 One run; ``tool.driver.rules`` holds an entry for each code that appears (with
 short and full descriptions from the rule's documentation and its default
-level); each result points at a relative URI with a region in code points.
+level); each result points at a URI relative to the repository root
+(``%SRCROOT%``: the git top level, else the project root), percent-encoded,
+with a region in code points and a fingerprint of what it is about.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
+from urllib.parse import quote
 from typing import Any
 
 from ..version import __version__
 from ..checks import CodeInfo
 from ..diagnostics import Diagnostic, Severity, Span
 from ..pipeline import Report
-from .paths import display_path, in_display_order
+from .paths import in_display_order
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -41,44 +45,79 @@ def _rule(code: str, info: CodeInfo | None) -> dict[str, Any]:
     return entry
 
 
-def _uri(path: str) -> str:
-    shown = display_path(path)
-    if os.path.isabs(shown):
-        return "file://" + shown.replace(os.sep, "/")
-    return shown
+def source_root(start: str | None = None) -> str:
+    """The directory result URIs are relative to: the git repository's top
+    level (where code scanning files its alerts), else the nearest project
+    root (sphere.toml, pyproject.toml), else the working directory."""
+    here = os.path.abspath(start or os.getcwd())
+    for marker_sets in ((".git",), ("sphere.toml", "pyproject.toml")):
+        folder = here
+        while True:
+            if any(os.path.exists(os.path.join(folder, m)) for m in marker_sets):
+                return folder
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+    return here
 
 
-def _location(span: Span, sphere: str | None = None) -> dict[str, Any]:
-    artifact: dict[str, Any] = {"uri": _uri(span.file)}
-    if not os.path.isabs(display_path(span.file)):
-        artifact["uriBaseId"] = "%SRCROOT%"
-    loc: dict[str, Any] = {"physicalLocation": {
-        "artifactLocation": artifact,
-        "region": {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line,
-                   "endColumn": max(span.end_column, span.column)},
-    }}
-    if sphere:
-        loc["logicalLocations"] = [{"fullyQualifiedName": sphere, "kind": "namespace"}]
-    return loc
+def _file_uri(path: str) -> str:
+    return "file://" + quote(path.replace(os.sep, "/"), safe="/")
 
 
-def _result(d: Diagnostic, index: int) -> dict[str, Any]:
-    result: dict[str, Any] = {
-        "ruleId": d.code,
-        "ruleIndex": index,
-        "level": LEVEL[d.severity],
-        "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
-        "locations": [_location(d.span, d.sphere)],
-    }
-    if d.related:
-        result["relatedLocations"] = [dict(_location(s), id=i) for i, s in enumerate(d.related, 1)]
-    return result
+class _Locator:
+    """Result locations relative to the source root, percent-encoded (a '#' or
+    a space in a file name must not end the path)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+
+    def artifact(self, path: str) -> dict[str, Any]:
+        full = os.path.abspath(path)
+        try:
+            rel = os.path.relpath(full, self.root)
+        except ValueError:  # another drive
+            rel = ".."
+        if rel == ".." or rel.startswith(".." + os.sep):
+            return {"uri": _file_uri(full)}
+        return {"uri": quote(rel.replace(os.sep, "/"), safe="/"), "uriBaseId": "%SRCROOT%"}
+
+    def location(self, span: Span, sphere: str | None = None) -> dict[str, Any]:
+        loc: dict[str, Any] = {"physicalLocation": {
+            "artifactLocation": self.artifact(span.file),
+            "region": {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line,
+                       "endColumn": max(span.end_column, span.column)},
+        }}
+        if sphere:
+            loc["logicalLocations"] = [{"fullyQualifiedName": sphere, "kind": "namespace"}]
+        return loc
+
+    def result(self, d: Diagnostic, index: int) -> dict[str, Any]:
+        location = self.location(d.span, d.sphere)
+        uri = location["physicalLocation"]["artifactLocation"]["uri"]
+        result: dict[str, Any] = {
+            "ruleId": d.code,
+            "ruleIndex": index,
+            "level": LEVEL[d.severity],
+            "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
+            "locations": [location],
+            # what the finding is about, not where: an alert survives lines moving above it
+            "partialFingerprints": {"spherelangIdentity/v1": _fingerprint(d.code, uri, d.sphere, d.subject)},
+        }
+        if d.related:
+            result["relatedLocations"] = [dict(self.location(s), id=i) for i, s in enumerate(d.related, 1)]
+        return result
+
+
+def _fingerprint(*parts: str | None) -> str:
+    return hashlib.sha256("\0".join(p or "" for p in parts).encode()).hexdigest()[:32]
 
 
 def sarif_object(report: Report, codes: Mapping[str, CodeInfo]) -> dict[str, Any]:
     appearing = sorted({d.code for d in report.violations})
     index = {code: i for i, code in enumerate(appearing)}
-    cwd = os.getcwd().replace(os.sep, "/").rstrip("/") + "/"
+    locator = _Locator(source_root())
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -89,8 +128,8 @@ def sarif_object(report: Report, codes: Mapping[str, CodeInfo]) -> dict[str, Any
                 "informationUri": "https://pypi.org/project/spherelang/",
                 "rules": [_rule(code, codes.get(code)) for code in appearing],
             }},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + cwd}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": _file_uri(locator.root.rstrip(os.sep) + os.sep)}},
             "columnKind": "unicodeCodePoints",
-            "results": [_result(d, index[d.code]) for d in in_display_order(report.violations)],
+            "results": [locator.result(d, index[d.code]) for d in in_display_order(report.violations)],
         }],
     }

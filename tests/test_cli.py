@@ -300,3 +300,34 @@ def test_a_vanished_working_directory_is_a_usage_error(tmp_path: Path, capsys: p
     finally:
         os.chdir(here)
     assert code == 2 and "working directory is gone" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--select", "NOPE999"], "unknown code or prefix 'NOPE999' in --select"),
+    (["--ignore", "BAL0003"], "did you mean 'BAL003'?"),
+])
+def test_an_unknown_selector_is_a_usage_error(project: Path, capsys: pytest.CaptureFixture[str], args: list[str],
+                                              words: str) -> None:
+    (project / "m.sphere").write_text(CLEAN)
+    status, out, err = run(["check", *args, "m.sphere"], capsys)
+    assert status == 2 and words in err
+
+
+def test_a_severity_key_must_be_a_code_not_a_prefix(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "m.sphere").write_text(CLEAN)
+    (project / "sphere.toml").write_text('[severity]\nBAL = "warning"\n')
+    status, _, err = run(["check", "m.sphere"], capsys)
+    assert status == 2 and "'BAL' in [severity]" in err
+
+
+def test_selectors_that_name_codes_rules_or_prefixes_are_fine(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "m.sphere").write_text(CLEAN + 'rule no_power "x" { for s in spheres; require true }\n')
+    for args in (["--select", "BAL,NEST002"], ["--select", "no_power"], ["--ignore", "cor"], ["--select", "ALL"]):
+        status, _, err = run(["check", *args, "m.sphere"], capsys)
+        assert status == 0, (args, err)
+
+
+def test_checking_nothing_says_so(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "empty").mkdir()
+    status, _, err = run(["check", "empty"], capsys)
+    assert status == 2 and "no .sphere file to check" in err

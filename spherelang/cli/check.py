@@ -36,8 +36,11 @@ def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tup
     config = build_config(select, ignore, fail_on, corridor_tolerance, elasticity_threshold, rule_budget,
                            config_file, paths[0] if paths else ".", cache=False if no_cache else None, year=year)
     entries = find_entries(paths or (".",), config.exclude)
+    if not entries:
+        raise click.UsageError(f"no .sphere file to check in {', '.join(paths or ('.',))}")
     report = attrs.evolve(check_entries(entries, config, scenario=scenario, jobs=jobs or os.cpu_count() or 1),
                           fail_on=config.fail_on)
+    _refuse_unknown_selectors(config, report)
     colour = output_file is None and fmt == "text" and colour_wanted()
     if statistics and fmt in ("text", "concise", "json"):
         from ..report.text import statistics as render_statistics
@@ -50,6 +53,30 @@ def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], ignore: tup
 
             click.echo(render_statistics(report, "text"), nl=False, err=True)
     sys.exit(1 if report.fails(config.fail_on) else 0)
+
+
+def _refuse_unknown_selectors(config: Any, report: Any) -> None:
+    """A selector that names no code a run can report is a typo that would
+    silently check less (``--select NOPE999``, ``--ignore BAL0003``): a usage
+    error naming it, with the closest code. Known: the built-in codes, the
+    installed plugins' and the checked models' own rule codes."""
+    from ..catalog import all_codes
+    from ..config import matches
+    from ..suggest import closest
+
+    known = [*all_codes(), *(code for code, _, _ in report.user_rules)]
+    folded = {code.casefold() for code in known}
+    for option, selectors in (("--select", config.select), ("--ignore", config.ignore),
+                              ("[severity]", tuple(config.severity))):
+        for selector in selectors:
+            if option == "[severity]":  # a severity is set per code, not per prefix
+                found = selector.casefold() in folded
+            else:
+                found = selector == "ALL" or any(matches(code, [selector]) for code in known)
+            if not found:
+                best = closest(selector.upper(), known)
+                raise click.UsageError(f"unknown code or prefix '{selector}' in {option}"
+                                       + (f"; did you mean '{best}'?" if best else ""))
 
 
 def _render_report(report: Any, fmt: str, colour: bool) -> str:

@@ -11,12 +11,14 @@ import pytest
 from spherelang.loading import load_model
 from spherelang.loading.cache import DIRNAME, ParseCache
 
-# Statements joined by ';' send the file through the LALR parser, which is what gets cached.
+# A statement on the line that opens its sphere sends the file through the LALR
+# parser, which is what gets cached (the fast path parses an unusual member line
+# alone, but not a line that opens a block).
 MODEL = """\
 rule ORG001 "bodies are few" { for s in spheres
   require true }
-sphere Nation : political {
-  channel elections strength 0.6; power tax
+sphere Nation : political { channel elections strength 0.6
+  power tax
   resource revenue = 100 USD
   responsibility collection requires tax, revenue
 }

@@ -133,3 +133,27 @@ def test_rule_and_scenario_blocks_go_to_the_grammar_alone() -> None:
     assert [s.span.line for s in got.suppressions] == [6]
     # a block with something after its closing brace is left to the grammar
     assert fast(text.replace("  remove Other\n}\n", "  remove Other\n} sphere X : body { }\n"), "m") is None
+
+
+UNUSUAL_MEMBER_LINES = [
+    "  power a; power b",
+    "  resource r = 1_000 USD; resource q = 2 USD  // sphere: ignore[BAL004]",
+    '  indicator x = 0.5 ± 0.1 in 0..1 year 2019 "a source" illustrative',
+    "  indicator y = 12 +/- 2 of 190 year 2018",
+    "  capacity 0.4 ± 0.05 illustrative",
+    "\tpower  c ;power d",
+]
+
+
+@pytest.mark.parametrize("line", UNUSUAL_MEMBER_LINES)
+def test_an_unusual_member_line_costs_that_line_not_the_file(line: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path keeps the file and hands only the line to the grammar;
+    the result is the grammar's own AST."""
+    text = ("sphere N : political {\n  channel c strength 0.6\n" + "  power p\n" * 50 + line + "\n"
+            + "  power q\n" * 50 + "}\n")
+    calls: list[str] = []
+    real = P._parse_block
+    monkeypatch.setattr(P, "_parse_block", lambda block: calls.append(block) or real(block))
+    parsed, took_fast = P.parse_source(text, "m.sphere")
+    assert took_fast and len(calls) == 1 and calls[0].count("\n") == 2  # the line, in a stand-in sphere
+    assert parsed == P.parse_source(text, "m.sphere", fast_path=False)[0]

@@ -564,8 +564,8 @@ def test_a_subprocess_cannot_be_made_to_hang_by_a_fifo(world: dict[str, Path]) -
 
 # ---------------------------------------------------------------- the parse cache (.sphere_cache) is project content too
 
-# the fast path leaves a file with ';'-joined members to the grammar, whose parses are cached
-NEEDS_LALR = CLEAN.replace("strength 0.6\n", "strength 0.6; allow ELA002\n")
+# the fast path leaves a file with a statement on a sphere's opening line to the grammar, whose parses are cached
+NEEDS_LALR = CLEAN.replace("{\n  channel", "{ channel")
 
 
 def _cache_entries(proj: Path) -> list[Path]:

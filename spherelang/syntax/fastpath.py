@@ -240,6 +240,11 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
         pattern, role, handler = entry
         match = pattern.match(stripped)
         if match is None:
+            if role is _MEMBER and build.stack and parse_block is not None:
+                # an unusual member line (';', a year, an uncertainty...) costs that line, not the file
+                for member in _grammar_members(raw, number, lexicon, parse_block):
+                    build.member(member)
+                continue
             raise GiveUp
         line = Line(path, number, indent, match, lexicon)
         read_comment(line)
@@ -298,6 +303,31 @@ def _grammar_block(block: list[str], first_line: int, parse_block: BlockParser) 
     if outer is not None:
         outer.extend(_shifted(s, delta) for s in inner)
     return [_shifted(item, delta) for item in (*parsed.rules, *parsed.scenarios)]
+
+
+def _grammar_members(raw: str, number: int, lexicon: _Lexicon, parse_block: BlockParser) -> list[Any]:
+    """The members written on one line of a sphere's block, parsed by the
+    grammar inside a stand-in sphere and moved to their place in the file.
+    Only a line with no brace (outside strings and comments) qualifies: it
+    opens and closes nothing, so it means the same alone as in its block."""
+    code = lexicon.strings_and_comments.sub("", raw)
+    if '"' in code or lexicon.lbrace in code or lexicon.rbrace in code:
+        raise GiveUp
+    outer = SUPPRESSIONS.get(None)
+    token = SUPPRESSIONS.set([])
+    try:
+        parsed = parse_block(f"sphere S : s {lexicon.lbrace}\n{raw}\n{lexicon.rbrace}")
+    except Exception:  # noqa: BLE001 - any problem: the whole file goes to the grammar, which reports it
+        raise GiveUp from None
+    finally:
+        inner = SUPPRESSIONS.get([])
+        SUPPRESSIONS.reset(token)
+    if len(parsed.spheres) != 1 or parsed.rules or parsed.scenarios or parsed.imports or parsed.layers:
+        raise GiveUp
+    delta = number - 2  # the line was the stand-in's second
+    if outer is not None:
+        outer.extend(_shifted(s, delta) for s in inner)
+    return [_shifted(member, delta) for member in parsed.spheres[0].members]
 
 
 def _shifted(node: Any, delta: int) -> Any:

@@ -237,7 +237,6 @@ def test_without_samples_the_json_is_unchanged(tmp_path: Path) -> None:
     assert "samples" not in data and all("samples" not in s for s in data["spheres"])
 
 
-@pytest.mark.xfail(strict=True, reason="the text output of --samples comes next")
 def test_same_seed_same_output_on_the_command_line(tmp_path: Path) -> None:
     path = write(tmp_path, UNCERTAIN)
     runs = [run(["eval", path, "--samples", "100", "--seed", s, "--format", fmt])
@@ -258,13 +257,14 @@ def test_the_year_and_the_scenario_select_the_model(tmp_path: Path) -> None:
     assert a == {"mean": 0.3, "p05": 0.3, "p95": 0.3}
 
 
-@pytest.mark.xfail(strict=True, reason="the text output of --samples comes next")
 def test_text_shows_ranges_and_percentages(tmp_path: Path) -> None:
     code, out = run(["eval", write(tmp_path, UNCERTAIN), "--samples", "300"])
     assert code == 0, out
     assert "300 samples" in out and "seed 0" in out
     assert "%" in out and "–" in out
-    assert "bound by R in" in out
+    row = next(line for line in out.splitlines() if line.strip().startswith("A ") and "mean" in line)
+    assert "R in 100%" in row and "–" in row and "%" in row
+    assert "holds in" in out and "% of samples" in out
 
 
 @pytest.mark.parametrize("args", [["--samples", "0"], ["--samples", "-3"], ["--samples", "x"],
@@ -296,3 +296,11 @@ def test_api(tmp_path: Path) -> None:
     for bad in ({"samples": 0}, {"samples": True}, {"samples": 2.5}, {"samples": 5, "seed": "x"}):
         with pytest.raises(spherelang.SphereUsageError):
             spherelang.evaluate(model, **bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("share", "text"), [(0.0, "0%"), (0.004, "<1%"), (0.5, "50%"), (0.996, ">99%"),
+                                             (1.0, "100%")])
+def test_percent_never_rounds_a_possibility_away(share: float, text: str) -> None:
+    from spherelang.report.uncertainty import percent
+
+    assert percent(share) == text

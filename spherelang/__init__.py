@@ -9,6 +9,7 @@ The public API is small::
     model = spherelang.loads(text, path="kz.sphere")      # the same from a string
     report = spherelang.check(model, select=["BAL"])      # Report of Diagnostics
     result = spherelang.evaluate(model, scenario="political_reform")
+    result = spherelang.evaluate(model, samples=10_000, seed=1)  # result.samples: how sure
 
 ``check`` and ``evaluate`` take a resolved :class:`Model`, the path of an
 entry file, or the file :func:`parse` returns. Errors raised on purpose are
@@ -31,7 +32,7 @@ from .version import __version__
 # Everything heavier (the parser, lark) is imported when first used, so that
 # `sphere --help` and `import spherelang` start quickly.
 if TYPE_CHECKING:
-    from .evaluator import SphereFigures
+    from .evaluator import Samples, SphereFigures, SphereSamples, Statistic
     from .model import Model
     from .pipeline import ComparedModel, Comparison, Evaluation, Reform, Reforms, Report
     from .rulelang.plugins import Finding, PythonRule, RuleFunction
@@ -52,12 +53,15 @@ __all__ = [
     "Reform",
     "Reforms",
     "Report",
+    "Samples",
     "Severity",
     "Span",
     "SphereError",
     "SphereFigures",
+    "SphereSamples",
     "SphereSyntaxError",
     "SphereUsageError",
+    "Statistic",
     "__version__",
     "check",
     "compare",
@@ -80,6 +84,9 @@ _LAZY = {
     "Reform": ("spherelang.pipeline", "Reform"),
     "Reforms": ("spherelang.pipeline", "Reforms"),
     "SphereFigures": ("spherelang.evaluator", "SphereFigures"),
+    "Samples": ("spherelang.evaluator", "Samples"),
+    "SphereSamples": ("spherelang.evaluator", "SphereSamples"),
+    "Statistic": ("spherelang.evaluator", "Statistic"),
 }
 
 
@@ -196,14 +203,23 @@ def check(model: ModelLike, *, select: Iterable[str] | str | None = None,
 
 
 def evaluate(model: ModelLike, scenario: str | None = None, *,
-             config: Config | None = None, **options: Any) -> Evaluation:
+             config: Config | None = None, samples: int | None = None, seed: int = 0,
+             **options: Any) -> Evaluation:
     """Figures per sphere (capacity, ceiling, effective, headroom, elasticity) and
     violations; with ``scenario``, baseline and scenario side by side;
-    ``year=Y`` (an option, as for :func:`check`) evaluates at that year."""
+    ``year=Y`` (an option, as for :func:`check`) evaluates at that year.
+
+    ``samples=N`` (N >= 1) also draws N samples of the values written with
+    ``± SE`` from ``seed`` (LANGUAGE.md §8.5): the result's ``samples`` is a
+    :class:`Samples` with, per sphere, the mean and 5-95% range of capacity
+    and effective, the share held and the share of each binding sphere."""
+    from .evaluator import check_samples
     from .pipeline import evaluate as _evaluate
 
+    if samples is not None:
+        check_samples(samples, seed)
     cfg = _config(config, None, None, options)
-    return _evaluate(_resolved(model, cfg), scenario, cfg)
+    return _evaluate(_resolved(model, cfg), scenario, cfg, samples=samples, seed=seed)
 
 
 def rank_reforms(model: ModelLike, *, config: Config | None = None, year: int | None = None,

@@ -19,17 +19,22 @@ if TYPE_CHECKING:
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 when a violation reaches this severity (default: error).")
+@click.option("--samples", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Draw N samples of the values written with '± SE' and show how sure each figure is.")
+@click.option("--seed", type=int, default=0, show_default=True, metavar="S",
+              help="The seed of the random draws of --samples (the same seed gives the same output).")
 @year_option
 @with_thresholds
-def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None, config_file: str | None,
-                 corridor_tolerance: float | None, elasticity_threshold: float | None,
+def eval_command(file: str, scenario: str | None, fmt: str, fail_on: str | None, samples: int | None, seed: int,
+                 config_file: str | None, corridor_tolerance: float | None, elasticity_threshold: float | None,
                  rule_budget: int | None, no_cache: bool, year: int | None) -> None:
-    """Evaluate a model: capacity, ceiling, effective, headroom and elasticity per sphere."""
+    """Evaluate a model: capacity, ceiling, effective, headroom and elasticity per sphere;
+    with --samples, their ranges over random draws of the uncertain values."""
     from ..report import json_format, text
 
     config = build_config((), (), fail_on, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file,
                            cache=False if no_cache else None, year=year)
-    model, result = _evaluate(file, scenario, config)
+    model, result = _evaluate(file, scenario, config, samples, seed)
     if model.broken and fmt == "text":
         from ..pipeline import Report
 
@@ -68,15 +73,17 @@ def _fail_broken(model: Any, file: str, config: Config) -> None:
     sys.exit(1)
 
 
-def _evaluate(file: str, scenario: str | None, config: Config) -> tuple[Any, Any]:
-    """The model at ``file`` and its evaluation (with ``scenario``, against the baseline)."""
+def _evaluate(file: str, scenario: str | None, config: Config, samples: int | None = None,
+              seed: int = 0) -> tuple[Any, Any]:
+    """The model at ``file`` and its evaluation (with ``scenario``, against the
+    baseline; with ``samples``, over that many draws from ``seed``)."""
     from ..pipeline import evaluate, open_model, open_model_and_load
 
     if scenario is None:
         model = open_model(file, config)
-        return model, evaluate(model, None, config)
+        return model, evaluate(model, None, config, samples=samples, seed=seed)
     model, loaded = open_model_and_load(file, config)
-    return model, evaluate(model, scenario, config, loaded)
+    return model, evaluate(model, scenario, config, loaded, samples=samples, seed=seed)
 
 
 @cli.command()

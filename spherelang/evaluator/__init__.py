@@ -10,6 +10,7 @@ from .reforms import Binder, ReformEffect, binders, rank_order, reform_effect
 from .scenario import apply_scenario, find_scenario, reread
 from .provenance import illustrative_figures, nearest_binding_ancestors
 from .trend import SphereTrend, Trend, trend
+from .samples import Samples, SphereSamples, Statistic, check_samples, sample
 from .years import at_year
 
 __all__ = [
@@ -20,11 +21,15 @@ __all__ = [
     "ModelSummary",
     "ReformEffect",
     "SphereFigures",
+    "SphereSamples",
+    "Samples",
+    "Statistic",
     "SphereTrend",
     "Trend",
     "apply_scenario",
     "at_year",
     "binders",
+    "check_samples",
     "find_scenario",
     "illustrative_figures",
     "illustrative_layers",
@@ -33,6 +38,7 @@ __all__ = [
     "rank_order",
     "reform_effect",
     "reread",
+    "sample",
     "sphere_figures",
     "summarise",
     "trend",

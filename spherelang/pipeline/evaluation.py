@@ -7,7 +7,17 @@ import attrs
 
 from ..config import DEFAULT_CONFIG, Config
 from ..diagnostics import Diagnostic
-from ..evaluator import SphereFigures, Trend, apply_scenario, at_year, sphere_figures, trend
+from ..evaluator import (
+    Samples,
+    SphereFigures,
+    Trend,
+    apply_scenario,
+    at_year,
+    check_samples,
+    sample,
+    sphere_figures,
+    trend,
+)
 from ..loading import LoadedModel
 from ..model import Model
 from .batch import sort_and_dedupe
@@ -28,6 +38,8 @@ class Evaluation:
     model: Model | None = attrs.field(default=None, eq=False, repr=False)
     #: With a scenario: the model before it.
     baseline_model: Model | None = attrs.field(default=None, eq=False, repr=False)
+    #: With ``samples=N``: the figures over N draws of the ``± SE`` values (LANGUAGE.md §8.5).
+    samples: Samples | None = None
 
     def sphere(self, path: str) -> SphereFigures | None:
         return next((s for s in self.spheres if s.path == path), None)
@@ -43,7 +55,8 @@ def fixed_and_introduced(before: tuple[Diagnostic, ...], after: tuple[Diagnostic
 
 
 def evaluate(model: Model, scenario: str | None = None, config: Config = DEFAULT_CONFIG,
-             loaded: LoadedModel | None = None, *, year: int | None = None) -> Evaluation:
+             loaded: LoadedModel | None = None, *, year: int | None = None, samples: int | None = None,
+             seed: int = 0) -> Evaluation:
     """Figures and violations of ``model``, or of ``scenario`` against it
     (``loaded``: the load ``model`` came from, if the caller kept it, so the
     scenario's overlay need not read the files again).
@@ -51,7 +64,23 @@ def evaluate(model: Model, scenario: str | None = None, config: Config = DEFAULT
     ``year`` (else ``config.year``) selects the values of the indicator series
     that count (LANGUAGE.md §8.3); a model resolved at another year is moved
     to it without resolving again. Without either, the model's own year.
+
+    ``samples=N`` (N >= 1) adds the figures over N draws of the values written
+    with ``± SE`` from ``seed`` (LANGUAGE.md §8.5), of the model as evaluated
+    (after the scenario); a broken model has no figures to sample (``ordering`` None).
     """
+    if samples is not None:
+        check_samples(samples, seed)
+    ev = _evaluate(model, scenario, config, loaded, year)
+    if samples is None:
+        return ev
+    if ev.model is None or ev.model.broken:
+        return attrs.evolve(ev, samples=Samples(samples, seed, None, ()))
+    return attrs.evolve(ev, samples=sample(ev.model, samples, seed, config.corridor_tolerance))
+
+
+def _evaluate(model: Model, scenario: str | None, config: Config, loaded: LoadedModel | None,
+              year: int | None) -> Evaluation:
     wanted = year if year is not None else config.year
     if wanted is not None and wanted != model.year:
         model = at_year(model, wanted)

@@ -51,11 +51,16 @@ def evaluation_object(ev: Evaluation) -> dict[str, Any]:
         if ev.scenario is not None:
             entry["baseline"] = _figures(row.baseline) if row.baseline is not None else None
         spheres.append(entry)
+    if ev.samples is not None:  # one entry per sphere of the model, in the same tree order
+        for entry, drawn in zip(spheres, ev.samples.spheres):
+            entry["samples"] = drawn.as_dict()
     out: dict[str, Any] = {"version": VERSION, "scenario": ev.scenario, "spheres": spheres,
                            "violations": [violation(d) for d in in_display_order(ev.violations)]}
     if ev.scenario is not None:
         out["fixed"] = [violation(d) for d in in_display_order(ev.fixed)]
         out["introduced"] = [violation(d) for d in in_display_order(ev.introduced)]
+    if ev.samples is not None:
+        out["samples"] = {"n": ev.samples.n, "seed": ev.samples.seed, "ordering": ev.samples.ordering}
     return out
 
 

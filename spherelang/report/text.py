@@ -10,7 +10,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..evaluator import FIGURES, SphereFigures, SphereTrend, Trend, reform_effect
 from ..pipeline import Evaluation, Report
 from ..syntax.source import decode
-from . import analysis
+from . import analysis, uncertainty
 from .paths import display_path, in_display_order
 from .safe import printable
 
@@ -161,6 +161,8 @@ def evaluation(ev: Evaluation, style: Style = plain) -> str:
         out.append("")
         out.append(f"{_plural(counts[Severity.ERROR], 'error')}, {_plural(counts[Severity.WARNING], 'warning')}, "
                    f"{_plural(counts[Severity.INFO], 'info')} (see 'sphere check')")
+    if ev.samples is not None:
+        out += ["", *uncertainty.section(ev.samples, {r.path: r.depth for r in ev.spheres}, style)]
     out += ["", *analysis.limits(ev.spheres, style), "", *analysis.LEGEND]
     return "\n".join(out) + "\n"
 

@@ -140,14 +140,18 @@ class _Resolver:
     def make_members(self, linker: Linker, scope: Scope) -> Members:
         """A sphere's members. Its resources are drafts: what descendants draw
         from them is added by :meth:`finish_resource` once every sphere is made."""
-        powers = tuple(self.make_power(linker, scope, m) for m in _first(scope, ast.PowerDecl))
-        links = [self.link_resource(linker, scope, m) for m in _first(scope, ast.ResourceDecl)]
-        duties = tuple(self.make_responsibility(linker, scope, m) for m in _first(scope, ast.ResponsibilityDecl))
+        kinds = _by_kind(scope)
+        powers = tuple(self.make_power(linker, scope, m) for m in kinds[ast.PowerDecl])
+        links = [self.link_resource(linker, scope, m) for m in kinds[ast.ResourceDecl]]
+        duties = tuple(self.make_responsibility(linker, scope, m) for m in kinds[ast.ResponsibilityDecl])
         resources = tuple(self.make_resource(scope, *r) for r in links)  # after duties: 'required' is known
-        series = scope.series or ()
-        indicators = tuple(_indicator(scope, m) for m in scope.decl.members if isinstance(m, ast.IndicatorDecl)
-                           and (id(m) in series or scope.members.get(m.name.text) is m))
-        channels = tuple(_channel(scope, m) for m in _first(scope, ast.ChannelDecl))
+        if scope.series:  # every statement of each series, in the order written
+            series = scope.series
+            indicators = tuple(_indicator(scope, m) for m in scope.decl.members if isinstance(m, ast.IndicatorDecl)
+                               and (id(m) in series or scope.members.get(m.name.text) is m))
+        else:
+            indicators = tuple(_indicator(scope, m) for m in kinds[ast.IndicatorDecl])
+        channels = tuple(_channel(scope, m) for m in kinds[ast.ChannelDecl])
         scope.channel_count = sum(1 for m in scope.decl.members if isinstance(m, ast.ChannelDecl))
         return powers, duties, resources, indicators, channels
 
@@ -209,9 +213,15 @@ class _Resolver:
                            _requirement_span(req))
 
 
-def _first(scope: Scope, cls: type) -> list[Any]:
-    """The scope's members of one kind (first declarations, in order)."""
-    return [m for m in scope.members.values() if type(m) is cls]
+_KINDS = (ast.PowerDecl, ast.ResourceDecl, ast.ResponsibilityDecl, ast.IndicatorDecl, ast.ChannelDecl)
+
+
+def _by_kind(scope: Scope) -> dict[type, list[Any]]:
+    """The scope's first declarations of each name, by kind, in order (one pass)."""
+    found: dict[type, list[Any]] = {kind: [] for kind in _KINDS}
+    for member in scope.members.values():
+        found[type(member)].append(member)
+    return found
 
 
 def _release(scope: Scope, made: Members) -> None:

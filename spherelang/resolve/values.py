@@ -16,8 +16,7 @@ from ..model import InvalidValue
 from ..syntax import ast
 
 
-def finite(n: float) -> bool:
-    return not (math.isnan(n) or math.isinf(n))
+finite = math.isfinite
 
 
 def amount_value(qty: ast.Quantity, span: Span) -> tuple[float | None, InvalidValue | None]:

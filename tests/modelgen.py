@@ -46,14 +46,11 @@ As a library:
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
 import random
 import shutil
-import sys
-import time
 
 LAYERS = ("political", "administrative", "operational", "body", "department", "office")
 
@@ -360,7 +357,7 @@ def generate(n, out_dir, files=1, seed=1, rate=0.001, clean=True):
         raise ValueError("files must be >= 1")
     rng = random.Random(seed)
     root, levels = build_tree(n, rng)
-    seeded = seed_violations(levels, rng, rate)
+    seed_violations(levels, rng, rate)  # marks the chosen spheres; emit_sphere lists them in expected.json
     compute_amounts(levels)
     assign_indicators(levels, rng)
 
@@ -442,24 +439,3 @@ def generate(n, out_dir, files=1, seed=1, rate=0.001, clean=True):
         "violations": len(seeded_expected),
         "entry": os.path.join(out_dir, "model.sphere"),
     }
-
-
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--spheres", "-n", type=int, default=100_000, help="number of spheres (default 100000)")
-    ap.add_argument("--out", "-o", required=True, help="output directory")
-    ap.add_argument("--files", "-k", type=int, default=1, help="split the state bodies over K files (default 1)")
-    ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    ap.add_argument("--rate", type=float, default=0.001, help="share of spheres with a seeded violation (default 0.001)")
-    args = ap.parse_args(argv)
-    t0 = time.perf_counter()
-    summary = generate(args.spheres, args.out, files=args.files, seed=args.seed, rate=args.rate)
-    dt = time.perf_counter() - t0
-    print(f"{summary['spheres']} spheres {summary['levels']} in {len(summary['files'])} file(s), "
-          f"{summary['lines']} lines, {summary['violations']} seeded violations, "
-          f"{dt:.2f}s -> {summary['entry']}", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

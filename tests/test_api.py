@@ -199,3 +199,21 @@ def test_the_returned_classes_are_importable_and_severities_take_words(tmp_path:
     assert report.fails("warning") and report.fails("error") and report.fails()
     assert not spherelang.check(model, ignore=["BAL001"]).fails("info")
     assert spherelang.check(model, fail_on="warning").fail_on is Severity.WARNING
+
+
+def test_the_title_is_the_entry_files(tmp_path: Path) -> None:
+    (tmp_path / "frame.sphere").write_text('model "Frame"\nsphere F : political { channel c strength 0.6 }\n')
+    (tmp_path / "p.sphere").write_text('model "Province"\nimport "frame.sphere"\n'
+                                       'sphere P : political { channel c strength 0.6 }\n')
+    (tmp_path / "q.sphere").write_text('import "frame.sphere"\nsphere Q : political { channel c strength 0.6 }\n')
+    assert spherelang.load(tmp_path / "p.sphere").title == "Province"
+    assert spherelang.load(tmp_path / "q.sphere").title == "Frame"  # none of its own: what it imports says
+
+
+def test_an_import_outside_an_unmarked_root_says_how_to_set_the_root(tmp_path: Path) -> None:
+    (tmp_path / "frame.sphere").write_text('sphere F : political { channel c strength 0.6 }\n')
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "p.sphere").write_text('import "../frame.sphere"\n')
+    (found,) = spherelang.check(tmp_path / "models" / "p.sphere").violations
+    assert found.code == "SPH004" and found.hint is not None
+    assert "no sphere.toml or pyproject.toml marks a project" in found.hint and "sphere.toml" in found.hint

@@ -62,7 +62,7 @@ def test_text_output_has_location_snippet_caret_hint_and_summary(project: Path,
     (project / "m.sphere").write_text(ERROR)
     status, out, _ = run(["check", "m.sphere"], capsys)
     assert status == 1
-    assert ("m.sphere:5:3: REF001 unknown name 'revenu' in the requirements of "
+    assert ("m.sphere:5:3: REF001 [error] unknown name 'revenu' in the requirements of "
             "responsibility 'collection'; did you mean 'revenue'?") in out.splitlines()
     assert "5 |   responsibility collection requires tax, revenu" in out
     assert "  |   ^^^^^^^^^^^^^^" in out

@@ -215,10 +215,14 @@ class Loader:
     def refuse_outside(self, target: str, text: str, span: Span) -> bool:
         if _inside(os.path.realpath(target), self.real_root):
             return False
-        self.findings.append(_error(
-            "SPH004", f"the import {text!r} resolves outside the project root", span,
-            f"the project root is {_show(self.root) or '.'} (the nearest directory with sphere.toml or "
-            "pyproject.toml); move the file inside it or add a marker higher up"))
+        root = _show(self.root) or "."
+        if is_marked(self.root):
+            hint = (f"the project root is {root} (the nearest directory with sphere.toml or pyproject.toml); "
+                    "move the file inside it, or put the marker higher up")
+        else:
+            hint = (f"no sphere.toml or pyproject.toml marks a project above the entry file, so the root is its own "
+                    f"directory, {root}; put an empty sphere.toml in a directory that encloses both files")
+        self.findings.append(_error("SPH004", f"the import {text!r} resolves outside the project root", span, hint))
         return True
 
     # -------------------------------------------------------------- the walk

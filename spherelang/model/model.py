@@ -296,7 +296,10 @@ class Model:
 
     @property
     def title(self) -> str | None:
-        """The first ``model "..."`` title of its files, if any."""
+        """The entry file's ``model "..."`` title; else the first an imported file gives, if any."""
+        entry = next((s for s in self.sources if s.path == self.entry), None)
+        if entry is not None and entry.title is not None:
+            return entry.title
         return next((s.title for s in self.sources if s.title is not None), None)
 
     @property

@@ -57,8 +57,10 @@ class SourceCache:
 
 def diagnostic(d: Diagnostic, sources: SourceCache, style: Style = plain) -> str:
     s = d.span
+    colour = _SEVERITY_COLOUR[d.severity]
     head = (style(f"{printable(display_path(s.file))}:{s.line}:{s.column}:", bold=True) + " "
-            + style(printable(d.code), fg=_SEVERITY_COLOUR[d.severity], bold=True) + " " + printable(d.message))
+            + style(printable(d.code), fg=colour, bold=True) + " " + style(f"[{d.severity.label}]", fg=colour)
+            + " " + printable(d.message))
     out = [head]
     source = sources.line(s.file, s.line)
     if source is not None and s.column <= _SNIPPET_WIDTH:

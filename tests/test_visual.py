@@ -481,3 +481,37 @@ def test_png_rendering_when_cairosvg_is_installed(kazakhstan: Model) -> None:
     cairosvg = pytest.importorskip("cairosvg")
     png = cairosvg.svg2png(bytestring=render_svg(kazakhstan).encode())
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+
+
+PARADOX = """\
+sphere Nation : political {
+  channel elections strength 0.6
+  capacity 0.4
+  sphere Customs : operational {
+    capacity 0.9
+  }
+  sphere Post : operational {
+    capacity 0.3
+  }
+}
+"""
+
+
+def test_the_picture_shows_own_capacity_against_effective_and_the_binder(tmp_path: Path) -> None:
+    """The article's paradox visible: a held sphere (own 0.9, effective 0.4) gets
+    an inner ring in its own capacity's colour; the binding sphere a violet
+    dashed outline; a sphere within its corridor neither."""
+    path = tmp_path / "m.sphere"
+    path.write_text(PARADOX)
+    model = spherelang.load(path)
+    svg = render_svg(model, spherelang.evaluate(model))
+    root = ET.fromstring(svg)
+    rings = [c for c in root.iter(SVG_NS + "circle") if c.get("class") == "own-capacity"]
+    binders = [c for c in root.iter(SVG_NS + "circle") if c.get("class") == "binding"]
+    assert len(rings) == 1 and len(binders) == 1  # Customs is held; Nation binds; Post is not held
+    customs = _svg_circles(svg)["Nation.Customs"]
+    assert (float(rings[0].get("cx", "")), float(rings[0].get("cy", ""))) == customs[:2]
+    assert float(rings[0].get("r", "")) < customs[2]
+    assert "ring: own capacity, held (1)" in svg and "violet dashes: binds others (1)" in svg
+    labelled = render_svg(model, spherelang.evaluate(model), labels="figures")
+    assert "0.90 \u2192 0.40" in labelled and "0.90 \u2192" not in svg

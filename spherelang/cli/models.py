@@ -94,9 +94,11 @@ def _evaluate(file: str, scenario: str | None, config: Config, samples: int | No
 @click.option("--format", "fmt", type=click.Choice(("svg", "dot")), default="svg", show_default=True)
 @click.option("--trend", "over_time", is_flag=True,
               help="Draw capacity and ceiling per sphere over the years instead (an SVG line chart).")
+@click.option("--labels", type=click.Choice(("names", "figures")), default="names", show_default=True,
+              help="Under each name: nothing more, or its capacity (and effective capacity when held), for slides.")
 @year_option
 @with_thresholds
-def graph(file: str, output_file: str | None, scenario: str | None, fmt: str, over_time: bool,
+def graph(file: str, output_file: str | None, scenario: str | None, fmt: str, over_time: bool, labels: str,
           config_file: str | None, corridor_tolerance: float | None, elasticity_threshold: float | None,
           rule_budget: int | None, no_cache: bool, year: int | None) -> None:
     """Draw the concentric spheres: SVG (fill by effective capacity, outline by
@@ -117,8 +119,10 @@ def graph(file: str, output_file: str | None, scenario: str | None, fmt: str, ov
             emit(picture, output_file)
             return
         model, result = _evaluate(file, scenario, config)
-        render = render_svg if fmt == "svg" else render_dot
-        emit(render(model, result), output_file)
+        if fmt == "svg":
+            emit(render_svg(model, result, labels=labels), output_file)
+        else:
+            emit(render_dot(model, result), output_file)
     if model.broken:  # the picture is empty: say why on stderr, and fail as check would
         from ..pipeline import Report
         from ..report import text

@@ -11,7 +11,7 @@ import attrs
 
 from ..diagnostics import Diagnostic, Severity
 from ..evaluator import FIGURES, Figures, apply_scenario
-from ..model import Model, Sphere
+from ..model import Model, Sphere, model_binding
 from ..pipeline import Evaluation
 from ..report.paths import display_path
 from .text import number
@@ -23,6 +23,14 @@ class SphereView:
     figures: Figures
     baseline: Figures | None
     diagnostics: tuple[Diagnostic, ...]
+    #: How many spheres it sets the ceiling of (LANGUAGE.md §8.1).
+    binds: int = 0
+
+    @property
+    def held(self) -> bool:
+        """Its own capacity is above what it can deliver: the corridor holds it."""
+        cap, eff = self.figures.capacity, self.figures.effective
+        return cap is not None and eff is not None and cap - eff > 1e-9
 
     @property
     def worst(self) -> Severity | None:
@@ -69,9 +77,10 @@ def build_view(model: Model, evaluation: Evaluation | None = None,
             by_path.setdefault(d.sphere, []).append(d)
     rows = {} if evaluation is None else _rows(evaluation)
     views = []
-    for s in model.spheres:
+    binding = model_binding(model)
+    for s, b in zip(model.spheres, binding):
         figures, baseline = rows.get(s.path, (Figures.of(s), None))
-        views.append(SphereView(s, figures, baseline, tuple(by_path.get(s.path, ()))))
+        views.append(SphereView(s, figures, baseline, tuple(by_path.get(s.path, ())), b.binds))
     known = {s.path for s in model.spheres}
     unattached = tuple(d for d in found if d.sphere is None or d.sphere not in known)
     return View(model, tuple(views), unattached, evaluation.scenario if evaluation else None)

@@ -31,6 +31,7 @@ from .data import (
     severity_counts,
 )
 from .layout import Circle, Layout, layout_tree
+from .text import number
 from .text import FONT_FAMILY, coord, ellipsize, text_width, wrap_name, xml_attr, xml_text
 
 # Font sizes in layout units: at scale 1 they are pixels.
@@ -52,6 +53,9 @@ LEGEND_GAP = 28.0
 #: Spheres nested deeper than this get no depth shade (see ``_fill``).
 SHADE_DEPTH = 12
 NAME_LIMIT = 32  # longer names are shortened on the picture (the hover text has them whole)
+
+#: The outline of a sphere that sets the ceiling of others (LANGUAGE.md §8.1).
+BINDING_COLOUR = "#7b1fa2"
 
 
 @attrs.frozen(slots=True)
@@ -112,20 +116,24 @@ def _frame(layout: Layout, legend_height: float, header: float) -> Frame:
 
 
 def render_svg(model: Model, evaluation: Evaluation | None = None,
-               diagnostics: Iterable[Diagnostic] = ()) -> str:
+               diagnostics: Iterable[Diagnostic] = (), labels: str = "names") -> str:
     """The model's spheres as nested circles, as an SVG document.
 
     ``evaluation`` supplies the figures (with a scenario, the scenario's, the
     baseline going into the hover text; the scenario is applied to ``model``
     if it is the baseline); ``diagnostics`` colour the outlines and default to
-    the evaluation's violations.
+    the evaluation's violations. A sphere held below its own capacity gets an
+    inner ring in the colour of that capacity (the article's paradox: high
+    own capacity, effective capacity at the ceiling); a sphere that sets the
+    ceiling of others a dashed violet outline. ``labels="figures"`` prints
+    capacity and effective capacity under each name (for slides).
     """
     view = build_view(model, evaluation, diagnostics)
     order = [view.spheres[i] for i in preorder(view.model)]
     slot = {v.sphere.index: k for k, v in enumerate(order)}
-    labels = [_label_of(v) for v in order]
+    names = [_label_of(v) for v in order]
     parents = [None if v.sphere.parent is None else slot[v.sphere.parent] for v in order]
-    layout = layout_tree(parents, [(lb.width, lb.height) for lb in labels])
+    layout = layout_tree(parents, [(lb.width, lb.height) for lb in names])
     legend = _legend(view)
     subtitle = _subtitle(view)
     frame = _frame(layout, legend.height, HEADER + SUBTITLE_LINE * len(subtitle))
@@ -144,8 +152,8 @@ def render_svg(model: Model, evaluation: Evaluation | None = None,
                for v, c, p in zip(order, circles, parents, strict=True))
     out.append("</g>")
     out.append('<g class="labels" pointer-events="none" text-anchor="middle" fill="#1a1a1a">')
-    for v, c, label in zip(order, layout.circles, labels, strict=True):
-        out.extend(_label(v, c, label, frame))
+    for v, c, label in zip(order, layout.circles, names, strict=True):
+        out.extend(_label(v, c, label, frame, labels == "figures"))
     out.append("</g>")
     out.extend(legend.place(MARGIN + frame.drawing + LEGEND_GAP, frame.header))
     out.append("</svg>")
@@ -212,14 +220,37 @@ def _room(c: Circle, parent: Circle | None, scale: float) -> float:
 
 def _circle(v: SphereView, c: Circle, parent: Circle | None, frame: Frame, scenario: str | None) -> str:
     x, y, r = frame.place(c)
-    return (f'<circle cx="{x}" cy="{y}" r="{r}" {_fill(v)} {_stroke(v, _room(c, parent, frame.scale))}>'
-            f"<title>{xml_text(hover_text(v, scenario))}</title></circle>")
+    out = (f'<circle cx="{x}" cy="{y}" r="{r}" {_fill(v)} {_stroke(v, _room(c, parent, frame.scale))}>'
+           f"<title>{xml_text(hover_text(v, scenario))}</title></circle>")
+    radius = c.r * frame.scale
+    if v.held and v.figures.capacity is not None:
+        width = max(1.5, min(6.0, radius * 0.08))
+        # decoration only: the sphere's own circle carries the hover text (its figures)
+        out += (f'\n<circle cx="{x}" cy="{y}" r="{coord(max(0.5, radius - width * 1.5))}" fill="none" '
+                f'stroke="{capacity_colour(v.figures.capacity)}" stroke-width="{coord(width)}" class="own-capacity" '
+                'pointer-events="none"/>')
+    if v.binds:
+        out += (f'\n<circle cx="{x}" cy="{y}" r="{r}" fill="none" stroke="{BINDING_COLOUR}" stroke-width="2.00" '
+                f'stroke-dasharray="6 3" class="binding" pointer-events="none"/>')
+    return out
 
 
-def _label(v: SphereView, c: Circle, label: Label, frame: Frame) -> list[str]:
+def _label(v: SphereView, c: Circle, label: Label, frame: Frame, figures: bool = False) -> list[str]:
     s = frame.scale
     if LEAF_LAYER * s < MIN_FONT_PX:
         return []
+    out = _name_label(v, c, label, frame)
+    if figures and v.figures.capacity is not None:
+        # under the name: own capacity, and the effective capacity when the corridor holds it
+        text = f"{number(v.figures.capacity, 2)}" + (f" \u2192 {number(v.figures.effective, 2)}" if v.held else "")
+        last_y = float(out[-1].split('y="', 1)[1].split('"', 1)[0])
+        out.append(f'<text x="{coord(frame.ox + c.x * s)}" y="{coord(last_y + LEAF_LAYER * s * 1.2)}" '
+                   f'font-size="{coord(LEAF_LAYER * s)}" font-weight="bold">{xml_text(text)}</text>')
+    return out
+
+
+def _name_label(v: SphereView, c: Circle, label: Label, frame: Frame) -> list[str]:
+    s = frame.scale
     cx = coord(frame.ox + c.x * s)
     top = frame.oy + (c.y - c.r + c.label_top) * s
     if v.sphere.children:
@@ -296,6 +327,7 @@ def _legend(view: View) -> _Legend:
     legend.parts.append(f'<text x="24.00" y="{coord(legend.height + 10)}" font-size="11" fill="#1a1a1a">'
                         "no figure (shaded by depth)</text>")
     legend.gap(26)
+    _corridor_legend(legend, view)
     _outline_legend(legend, view)
     legend.gap(10)
     counts = severity_counts([d for v in view.spheres for d in v.diagnostics] + list(view.unattached))
@@ -305,6 +337,28 @@ def _legend(view: View) -> _Legend:
     legend.gap(6)
     legend.text("Hover a sphere for its path, layer, figures and diagnostics.", 10.0, colour="#546e7a")
     return legend
+
+
+def _corridor_legend(legend: _Legend, view: View) -> None:
+    """What the inner ring and the violet outline mean, when the picture has them."""
+    held = sum(1 for v in view.spheres if v.held)
+    binders = [v for v in view.spheres if v.binds]
+    if not held and not binders:
+        return
+    if held:
+        legend.parts.append(f'<circle cx="9.00" cy="{coord(legend.height + 6)}" r="7.00" fill="{capacity_colour(0.2)}" '
+                            f'stroke="#90a4ae" stroke-width="0.5"/><circle cx="9.00" cy="{coord(legend.height + 6)}" '
+                            f'r="5.00" fill="none" stroke="{capacity_colour(0.9)}" stroke-width="2.5"/>')
+        legend.parts.append(f'<text x="24.00" y="{coord(legend.height + 10)}" font-size="11" fill="#1a1a1a">'
+                            f"ring: own capacity, held ({held})</text>")
+        legend.gap(20)
+    if binders:
+        legend.parts.append(f'<circle cx="9.00" cy="{coord(legend.height + 6)}" r="7.00" fill="none" '
+                            f'stroke="{BINDING_COLOUR}" stroke-width="2" stroke-dasharray="6 3"/>')
+        legend.parts.append(f'<text x="24.00" y="{coord(legend.height + 10)}" font-size="11" fill="#1a1a1a">'
+                            f"violet dashes: binds others ({len(binders)})</text>")
+        legend.gap(20)
+    legend.gap(6)
 
 
 def _outline_legend(legend: _Legend, view: View) -> None:

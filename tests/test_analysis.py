@@ -329,3 +329,23 @@ def test_compare_text(project: Path, capsys: pytest.CaptureFixture[str]) -> None
                                 "regional", "local", "binds", "most", "binds", "held"]
     assert lines[2].split() == ["Tie", "land", "0.40", "0.40", "0.90", "0.70", "-", "-", "-", "Admin", "4", "2"]
     assert lines[3].split() == ["other.sphere", "-", "-", "-", "-", "0.60", "0.55", "0.95", "Country", "3", "2"]
+
+
+def test_the_report_ranks_the_reforms(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, _ = run(["report", "reforms.sphere", "-o", "r.html"], capsys)
+    page = (project / "r.html").read_text()
+    ranked = spherelang.rank_reforms(project / "reforms.sphere").reforms
+    assert status == 0 and 'id="reforms"' in page
+    section = page[page.index('id="reforms"'):page.index("</section>", page.index('id="reforms"'))]
+    assert [section.index(f">{r.scenario}") for r in ranked] == sorted(section.index(f">{r.scenario}") for r in ranked)
+    status, _, _ = run(["report", "ties.sphere", "-o", "t.html"], capsys)
+    assert 'id="reforms"' not in (project / "t.html").read_text()  # no scenarios, nothing to rank
+
+
+def test_compare_writes_a_page_with_a_bar_per_model_and_layer(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, _ = run(["compare", "reforms.sphere", "other.sphere", "--html", "c.html"], capsys)
+    page = (project / "c.html").read_text()
+    comparison = spherelang.compare([project / "reforms.sphere", project / "other.sphere"])
+    bars = sum(1 for m in comparison.models for layer in comparison.layers if m.summary.mean(layer) is not None)
+    assert status == 0 and page.count("<rect x=") - len(comparison.models) == bars  # legend swatches aside
+    assert all(layer in page for layer in comparison.layers)

@@ -69,9 +69,11 @@ def reforms(file: str, fmt: str, year: int | None, config_file: str | None, corr
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @_FORMAT
+@click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None,
+              help="Also write an HTML page with the table and a bar chart of mean capacity per layer.")
 @year_option
 @with_thresholds
-def compare(files: tuple[str, ...], fmt: str, year: int | None, config_file: str | None,
+def compare(files: tuple[str, ...], fmt: str, html_file: str | None, year: int | None, config_file: str | None,
             corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None,
             no_cache: bool) -> None:
     """Several models side by side: mean capacity per layer, what binds most, how many are held."""
@@ -85,6 +87,11 @@ def compare(files: tuple[str, ...], fmt: str, year: int | None, config_file: str
         result = compare_models(files, configs, year=year)
     if result.broken:
         _fail_broken(result.violations, files, fmt)
+    if html_file is not None:
+        from ..visual.analysis_html import comparison_page
+
+        with open(html_file, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(comparison_page(result))
     if fmt == "json":
         click.echo(json_format.dumps(json_format.comparison_object(result)))
     else:

@@ -141,15 +141,17 @@ def graph(file: str, output_file: str | None, scenario: str | None, fmt: str, ov
 @with_thresholds
 def report(file: str, output_file: str, scenario: str | None, config_file: str | None,
            corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool, year: int | None) -> None:
-    """Write one self-contained HTML report: the picture, the diagnostics and the figures."""
-    from ..pipeline import paused_gc
+    """Write one self-contained HTML report: the picture, the diagnostics, the
+    figures and, for a model with scenarios, the reforms ranked."""
+    from ..pipeline import paused_gc, rank_reforms
     from ..visual import render_html
 
     config = build_config((), (), None, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file,
                            cache=False if no_cache else None, year=year)
     with paused_gc():
         model, result = _evaluate(file, scenario, config)
-        emit(render_html(model, None, result), None if output_file == "-" else output_file)
+        ranked = rank_reforms(model, config, year=year) if model.scenarios and not model.broken else None
+        emit(render_html(model, None, result, ranked), None if output_file == "-" else output_file)
     if output_file != "-":
         click.echo(f"wrote {output_file}", err=True)
 

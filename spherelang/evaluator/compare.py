@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from ..model import Model
+from .provenance import capacity_is_illustrative
 from .reforms import EPSILON, binders
 
 
@@ -48,12 +49,10 @@ def held_count(model: Model, tolerance: float) -> int:
 
 
 def illustrative_layers(model: Model, year: int | None = None) -> tuple[str, ...]:
-    """The layers whose mean capacity uses an illustrative value (§8.4).
-
-    HOOK for provenance: the model does not record ``illustrative`` yet, so
-    there are none; once it does, this is the one place to compute them.
-    """
-    return ()
+    """The layers whose mean capacity uses an illustrative value (§8.4): a
+    sphere of the layer whose capacity is illustrative, in the model's layer order."""
+    marked = {s.layer for s in model.spheres if s.capacity is not None and capacity_is_illustrative(s)}
+    return tuple(layer for layer in model.layers if layer in marked)
 
 
 def summarise(model: Model, tolerance: float, year: int | None = None) -> ModelSummary:

@@ -8,11 +8,12 @@ import html
 
 from ..diagnostics import Diagnostic
 from ..evaluator import FIGURES, Figures, SphereFigures, trend
-from ..pipeline import Evaluation, Report
+from ..pipeline import Evaluation, Reforms, Report
 from ..model import Model, Sphere
 from ..model.years import model_years
 from ..report.paths import display_path, in_display_order
 from ..version import __version__
+from .analysis_html import reforms_section
 from .data import align, model_title, severity_counts
 from .svg import render_svg
 from .trend_chart import render_trend_svg
@@ -44,7 +45,8 @@ def _e(text: object) -> str:
     return html.escape(clean(str(text)), quote=True)
 
 
-def render_html(model: Model, report: Report | None = None, evaluation: Evaluation | None = None) -> str:
+def render_html(model: Model, report: Report | None = None, evaluation: Evaluation | None = None,
+                reforms: Reforms | None = None) -> str:
     """The report as one HTML document.
 
     ``report`` gives the diagnostics table (default: the evaluation's
@@ -77,6 +79,8 @@ def render_html(model: Model, report: Report | None = None, evaluation: Evaluati
     ]
     if evaluation is not None and scenario is not None:
         parts.extend(_scenario_section(evaluation, model, shown))
+    if reforms is not None:
+        parts.extend(reforms_section(reforms))
     parts.extend(_trend_section(shown, title))
     parts.extend(_indicator_section(shown))
     parts.extend([f'<footer class="muted"><p>spherelang {_e(__version__)}</p></footer>', "</body>", "</html>"])

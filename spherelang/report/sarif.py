@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
-from ..version import __version__
 from ..checks import CodeInfo
 from ..diagnostics import Diagnostic, Severity, Span
+from ..loading import find_project_root
 from ..pipeline import Report
+from ..version import __version__
 from .paths import in_display_order
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -50,16 +51,14 @@ def source_root(start: str | None = None) -> str:
     level (where code scanning files its alerts), else the nearest project
     root (sphere.toml, pyproject.toml), else the working directory."""
     here = os.path.abspath(start or os.getcwd())
-    for marker_sets in ((".git",), ("sphere.toml", "pyproject.toml")):
-        folder = here
-        while True:
-            if any(os.path.exists(os.path.join(folder, m)) for m in marker_sets):
-                return folder
-            parent = os.path.dirname(folder)
-            if parent == folder:
-                break
-            folder = parent
-    return here
+    folder = here
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return find_project_root(os.path.join(here, "_"))  # its directory when nothing marks a project
+        folder = parent
 
 
 def _file_uri(path: str) -> str:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .evaluator import Samples, SphereFigures, SphereSamples, Statistic
     from .model import Model
     from .pipeline import ComparedModel, Comparison, Evaluation, Reform, Reforms, Report
+    from .evaluator import Trend
     from .rulelang.plugins import Finding, PythonRule, RuleFunction
     from .syntax.ast import File
 
@@ -53,6 +54,7 @@ __all__ = [
     "Reform",
     "Reforms",
     "Report",
+    "Trend",
     "Samples",
     "Severity",
     "Span",
@@ -71,6 +73,7 @@ __all__ = [
     "parse",
     "rank_reforms",
     "rule",
+    "trend",
 ]
 
 #: The classes the API returns, imported from their stage when first asked for.
@@ -84,6 +87,7 @@ _LAZY = {
     "Reform": ("spherelang.pipeline", "Reform"),
     "Reforms": ("spherelang.pipeline", "Reforms"),
     "SphereFigures": ("spherelang.evaluator", "SphereFigures"),
+    "Trend": ("spherelang.evaluator", "Trend"),
     "Samples": ("spherelang.evaluator", "Samples"),
     "SphereSamples": ("spherelang.evaluator", "SphereSamples"),
     "Statistic": ("spherelang.evaluator", "Statistic"),
@@ -220,6 +224,17 @@ def evaluate(model: ModelLike, scenario: str | None = None, *,
         check_samples(samples, seed)
     cfg = _config(config, None, None, options)
     return _evaluate(_resolved(model, cfg), scenario, cfg, samples=samples, seed=seed)
+
+
+def trend(model: ModelLike, scenario: str | None = None, *, config: Config | None = None,
+          **options: Any) -> Trend:
+    """The figures at every year written in the model, ascending (LANGUAGE.md
+    §8.3): per sphere, capacity, ceiling, effective, the binding sphere and
+    the illustrative figures, each aligned with ``years``."""
+    from .pipeline import evaluate_trend
+
+    cfg = _config(config, None, None, options)
+    return evaluate_trend(_resolved(model, cfg), scenario, cfg)
 
 
 def rank_reforms(model: ModelLike, *, config: Config | None = None, year: int | None = None,

@@ -331,3 +331,20 @@ def test_a_model_without_years_has_no_chart(tmp_path: Path) -> None:
     page = subprocess.run(["sphere", "report", "m.sphere", "-o", "-"], cwd=tmp_path, capture_output=True,
                           text=True).stdout
     assert 'id="trend"' not in page and 'id="indicators"' not in page
+
+
+def test_the_api_gives_the_trend_and_the_report_shows_the_intervals(tmp_path: Path) -> None:
+    path = tmp_path / "m.sphere"
+    path.write_text(SERIES)
+    result = spherelang.trend(path)
+    assert isinstance(result, spherelang.Trend)
+    assert list(result.years) == trend_json(tmp_path)["years"]
+    nation = next(s for s in result.spheres if s.path == "Nation")
+    assert len(nation.capacity) == len(result.years)
+    uncertain = tmp_path / "u.sphere"
+    uncertain.write_text("sphere N : political {\n  channel c strength 0.6\n  indicator a = 0.5 +/- 0.1 in 0..1\n}\n")
+    page = subprocess.run(["sphere", "report", "u.sphere", "--samples", "200", "-o", "-"], cwd=tmp_path,
+                          capture_output=True, text=True).stdout
+    assert 'id="samples"' in page and "(mean 0.5" in page
+    plain = subprocess.run(["sphere", "report", "u.sphere", "-o", "-"], cwd=tmp_path, capture_output=True, text=True)
+    assert 'id="samples"' not in plain.stdout

@@ -137,9 +137,12 @@ def graph(file: str, output_file: str | None, scenario: str | None, fmt: str, ov
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), default="report.html", show_default=True,
               help="Where to write the HTML ('-' for standard output).")
 @click.option("--scenario", metavar="NAME", default=None, help="Compare this scenario with the baseline.")
+@click.option("--samples", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Also show how sure each figure is, over N draws of the values written with '± SE'.")
+@click.option("--seed", type=int, default=0, show_default=True, metavar="S", help="The seed of --samples.")
 @year_option
 @with_thresholds
-def report(file: str, output_file: str, scenario: str | None, config_file: str | None,
+def report(file: str, output_file: str, scenario: str | None, samples: int | None, seed: int, config_file: str | None,
            corridor_tolerance: float | None, elasticity_threshold: float | None, rule_budget: int | None, no_cache: bool, year: int | None) -> None:
     """Write one self-contained HTML report: the picture, the diagnostics, the
     figures and, for a model with scenarios, the reforms ranked."""
@@ -149,7 +152,7 @@ def report(file: str, output_file: str, scenario: str | None, config_file: str |
     config = build_config((), (), None, corridor_tolerance, elasticity_threshold, rule_budget, config_file, file,
                            cache=False if no_cache else None, year=year)
     with paused_gc():
-        model, result = _evaluate(file, scenario, config)
+        model, result = _evaluate(file, scenario, config, samples, seed)
         ranked = rank_reforms(model, config, year=year) if model.scenarios and not model.broken else None
         emit(render_html(model, None, result, ranked), None if output_file == "-" else output_file)
     if output_file != "-":

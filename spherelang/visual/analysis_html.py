@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 
+from ..evaluator.samples import Samples, Statistic
 from ..pipeline import Comparison, Reforms
 from ..report.analysis import change_words, signed
 from ..report.paths import display_path
@@ -39,6 +40,41 @@ def reforms_section(result: Reforms) -> list[str]:
                    f"<td>{_e(words)}</td></tr>")
     out.extend(["</tbody>", "</table></div>", "</section>"])
     return out
+
+
+def samples_section(samples: Samples) -> list[str]:
+    """How sure each figure is (LANGUAGE.md §8.5): the 5-95% interval and mean
+    of capacity and effective capacity, how often the sphere is held, and by whom."""
+    out = ['<section id="samples">', f"<h2>How sure: {samples.n} samples (seed {samples.seed})</h2>",
+           '<p class="muted">Each value written with \u00b1 SE redrawn in every sample; the interval holds 90% of '
+           "the samples. Held: how often the sphere's own capacity is beyond its corridor (COR001).</p>",
+           '<div class="scroll"><table>',
+           "<thead><tr><th>sphere</th><th>capacity</th><th>effective</th><th>held</th><th>bound by</th></tr></thead>",
+           "<tbody>"]
+    for s in samples.spheres:
+        binding = ", ".join(f"{_e(path)} {_share(p)}" for path, p in s.binding)
+        out.append(f"<tr><td>{_e(s.path)}</td><td class=\"num\">{_interval(s.capacity)}</td>"
+                   f'<td class="num">{_interval(s.effective)}</td><td class="num">{_share(s.held)}</td>'
+                   f"<td>{binding}</td></tr>")
+    out.extend(["</tbody>", "</table></div>"])
+    if samples.ordering is not None:
+        out.append(f"<p>The layers rise from the outermost inwards in {_share(samples.ordering)} of the samples.</p>")
+    out.append("</section>")
+    return out
+
+
+def _interval(stat: Statistic) -> str:
+    if stat.mean is None:
+        return "\u2014"
+    return f"{number(stat.p05, 2)}\u2013{number(stat.p95, 2)} (mean {number(stat.mean, 2)})"
+
+
+def _share(p: float) -> str:
+    if 0 < p < 0.01:
+        return "&lt;1%"
+    if 0.99 < p < 1:
+        return "&gt;99%"
+    return f"{p * 100:.0f}%"
 
 
 def comparison_chart(result: Comparison) -> str:

@@ -13,7 +13,7 @@ from ..model import Model, Sphere
 from ..model.years import model_years
 from ..report.paths import display_path, in_display_order
 from ..version import __version__
-from .analysis_html import reforms_section
+from .analysis_html import reforms_section, samples_section
 from .data import align, model_title, severity_counts
 from .svg import render_svg
 from .trend_chart import render_trend_svg
@@ -79,6 +79,8 @@ def render_html(model: Model, report: Report | None = None, evaluation: Evaluati
     ]
     if evaluation is not None and scenario is not None:
         parts.extend(_scenario_section(evaluation, model, shown))
+    if evaluation is not None and evaluation.samples is not None and evaluation.samples.spheres:
+        parts.extend(samples_section(evaluation.samples))
     if reforms is not None:
         parts.extend(reforms_section(reforms))
     parts.extend(_trend_section(shown, title))

@@ -331,3 +331,16 @@ def test_checking_nothing_says_so(project: Path, capsys: pytest.CaptureFixture[s
     (project / "empty").mkdir()
     status, _, err = run(["check", "empty"], capsys)
     assert status == 2 and "no .sphere file to check" in err
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "m.sphere", "-o", "missing/out.json"],
+    ["report", "m.sphere", "-o", "missing/out.html"],
+    ["graph", "m.sphere", "-o", "missing/out.svg"],
+    ["compare", "m.sphere", "--html", "missing/out.html"],
+])
+def test_an_output_file_that_cannot_be_written_is_a_usage_error(project: Path, capsys: pytest.CaptureFixture[str],
+                                                                  args: list[str]) -> None:
+    (project / "m.sphere").write_text(CLEAN)
+    status, _, err = run(args, capsys)
+    assert status == 2 and "missing/out" in err and "internal error" not in err

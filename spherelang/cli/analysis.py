@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .group import cli
-from .options import build_config, colour_wanted, style, with_thresholds, year_option
+from .options import build_config, colour_wanted, emit, style, with_thresholds, year_option
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -90,8 +90,7 @@ def compare(files: tuple[str, ...], fmt: str, html_file: str | None, year: int |
     if html_file is not None:
         from ..visual.analysis_html import comparison_page
 
-        with open(html_file, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(comparison_page(result))
+        emit(comparison_page(result), html_file)
     if fmt == "json":
         click.echo(json_format.dumps(json_format.comparison_object(result)))
     else:

@@ -59,9 +59,14 @@ def style(enabled: bool) -> Any:
 
 
 def emit(text: str, output_file: str | None, colour: bool = False) -> None:
+    """``text`` to ``output_file``, else to standard output. A file that cannot
+    be written is a usage error naming it (exit 2), not an internal error."""
     if output_file:
-        with open(output_file, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        try:
+            with open(output_file, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise click.FileError(output_file, hint=exc.strerror or str(exc)) from None
     else:
         click.echo(text, nl=False, color=colour)
 

@@ -49,4 +49,14 @@ def run_checks(model: Model, ctx: Context) -> Iterator[Finding]:
             yield from info.check(model, ctx)
 
 
-__all__ = ["BUILTIN_CODES", "CODES", "CodeInfo", "Context", "run_checks"]
+__all__ = ["BUILTIN_CODES", "CODES", "DOCS_URL", "CodeInfo", "Context", "help_uri", "run_checks"]
+
+#: Where the page of each built-in code lives (``docs/codes/CODE.md`` in the
+#: repository, generated from this table); SARIF's ``helpUri`` and the language
+#: server's ``codeDescription.href`` point here.
+DOCS_URL = "https://github.com/spherelang/spherelang/blob/main/docs/codes/"
+
+
+def help_uri(code: str) -> str | None:
+    """The documentation page of a built-in ``code``; ``None`` for any other code."""
+    return f"{DOCS_URL}{code}.md" if code in CODES else None

@@ -33,6 +33,9 @@ def test_wheel_contains_grammar_and_marker(wheel: Path) -> None:
     assert "spherelang/py.typed" in names
     shipped = zipfile.ZipFile(wheel).read("spherelang/grammar/sphere.lark")
     assert shipped == (ROOT / "grammar" / "sphere.lark").read_bytes()
+    # the LALR tables travel with it, so an installed sphere never builds the parser
+    assert zipfile.ZipFile(wheel).read("spherelang/grammar/sphere.lark.tables") == (
+        ROOT / "grammar" / "sphere.lark.tables").read_bytes()
 
 
 @pytest.mark.slow

@@ -20,7 +20,8 @@ from collections.abc import Iterator
 
 from lark import Lark, Token, Transformer, Tree
 
-from ..syntax.parser import PostLexer, grammar_text
+from ..syntax import tables
+from ..syntax.parser import PostLexer
 
 _SINK: contextvars.ContextVar[list[Token]] = contextvars.ContextVar("sphere_fmt_tokens")
 
@@ -52,17 +53,7 @@ class _Discard(Transformer):  # type: ignore[type-arg]
 
 @functools.cache
 def _lexing_parser() -> Lark:
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        postlex=_Tap(),
-        transformer=_Discard(),
-        start="start",
-        maybe_placeholders=True,
-        propagate_positions=False,
-        lexer_callbacks={"COMMENT": _on_comment},
-    )
+    return tables.build(postlex=_Tap(), transformer=_Discard(), lexer_callbacks={"COMMENT": _on_comment})
 
 
 _lock = threading.Lock()
@@ -81,7 +72,7 @@ def tokens(text: str) -> list[Token]:
     sink: list[Token] = []
     reset = _SINK.set(sink)
     try:
-        _parser().parse(text)
+        _parser().parse(text, start="start")
     finally:
         _SINK.reset(reset)
     sink.sort(key=lambda t: t.start_pos)  # already ordered; sort is stable and cheap

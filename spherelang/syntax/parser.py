@@ -132,17 +132,10 @@ class PostLexer:
 
 @functools.cache
 def _parser() -> Lark:
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        postlex=PostLexer(collapse=True),
-        transformer=ToAst(),
-        start=["start", "expr"],
-        maybe_placeholders=True,
-        propagate_positions=False,
-        lexer_callbacks={"COMMENT": collect_comment},
-    )
+    from . import tables  # lazily: `python -m spherelang.syntax.tables` must find it unimported
+
+    return tables.build(postlex=PostLexer(collapse=True), transformer=ToAst(),
+                        lexer_callbacks={"COMMENT": collect_comment})
 
 
 _lock = threading.Lock()

@@ -5,13 +5,16 @@ Real models are mostly long runs of the same few statements (``power``,
 with one compiled regular expression is several times faster than feeding
 its tokens one by one through the LALR parser, and gives the very same AST.
 
-The LALR parser stays the reference: the fast path only *accepts* what it is
-sure of — one statement per line, separated by spaces and tabs, no keyword
-used as a name, no rule or scenario blocks — and gives up (returns ``None``)
-on anything else, so every syntax error and every unusual layout is still
-parsed, and reported, by the grammar. Differential and property tests hold
-the two to the same AST over every model in the repository, generated
-models, and programs generated from the grammar.
+The LALR parser stays the reference. A line the patterns do not know (several
+statements joined by ``;``, a sphere on one line, a header followed by
+members, ``} }``) is handed to the grammar alone, wrapped in stand-in spheres
+for the blocks around it, and its AST grafted in place: one unusual line
+costs one line. Top-level ``rule`` and ``scenario`` blocks go to the grammar
+a block at a time. Only a line the grammar refuses in that setting (a
+syntax error, a string or brackets going on over lines) sends the whole file
+to the grammar, which then reports the error. Differential and property
+tests hold the two to the same AST over every model in the repository,
+generated models, random layouts and programs generated from the grammar.
 
 The line patterns are assembled from the grammar's own terminals (names,
 numbers, strings, comments, keywords and punctuation; see
@@ -27,9 +30,9 @@ from typing import Any
 
 import attrs
 
-from ..diagnostics import Span
 from . import ast, terminals
-from .building import SUPPRESSIONS, SphereBuilder, SyntaxProblem, build_file
+from .building import SphereBuilder, SyntaxProblem, build_file
+from .fastpath_graft import BlockParser, grammar_block, grammar_line
 from .fastpath_lines import (
     GiveUp,
     Line,
@@ -170,9 +173,6 @@ class _Builder:
         self.stack[-1].body.append(decl)
 
 
-BlockParser = Callable[[str], ast.File]
-
-
 def parse_fast(text: str, path: str, max_depth: int, parse_block: BlockParser | None = None) -> ast.File | None:
     """The file's AST, or ``None`` when the LALR parser must decide.
 
@@ -217,7 +217,8 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
         if stripped.startswith(rbrace):
             match = lexicon.close.match(stripped)
             if match is None:
-                raise GiveUp
+                _unusual(raw, number, lexicon, parse_block, build, top_items)
+                continue
             build.close()
             read_comment(Line(path, number, indent, match, lexicon))
             continue
@@ -225,27 +226,22 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
         if word is None:
             match = lexicon.comment_only.match(stripped)
             if match is None:
-                raise GiveUp
+                _unusual(raw, number, lexicon, parse_block, build, top_items)
+                continue
             read_comment(Line(path, number, indent, match, lexicon))
             continue
         kind = word.group()
         if kind in block_kinds and parse_block is not None and not build.stack:
             block = _take_block(raw, lines, lexicon)
-            top_items.extend(_grammar_block(block, number, parse_block))
+            top_items.extend(grammar_block(block, number, parse_block))
             number += len(block) - 1
             continue
         entry = statements.get(kind)
-        if entry is None:
-            raise GiveUp
-        pattern, role, handler = entry
-        match = pattern.match(stripped)
-        if match is None:
-            if role is _MEMBER and build.stack and parse_block is not None:
-                # an unusual member line (';', a year, an uncertainty...) costs that line, not the file
-                for member in _grammar_members(raw, number, lexicon, parse_block):
-                    build.member(member)
-                continue
-            raise GiveUp
+        match = None if entry is None else entry[0].match(stripped)
+        if match is None or entry is None:
+            _unusual(raw, number, lexicon, parse_block, build, top_items)
+            continue
+        _, role, handler = entry
         line = Line(path, number, indent, match, lexicon)
         read_comment(line)
         if role is _OPEN:
@@ -261,6 +257,14 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
     if build.stack:
         raise GiveUp  # an unclosed block is a syntax error: let the grammar report it
     return _file(path, top_items, build.top)
+
+
+def _unusual(raw: str, number: int, lexicon: _Lexicon, parse_block: BlockParser | None,
+             build: _Builder, top_items: list[Any]) -> None:
+    """A line no pattern took: the grammar reads it alone, or the whole file."""
+    if parse_block is None:
+        raise GiveUp
+    grammar_line(raw, number, lexicon, parse_block, build, top_items)
 
 
 def _take_block(first: str, rest: Iterator[str], lexicon: _Lexicon) -> list[str]:
@@ -283,72 +287,6 @@ def _take_block(first: str, rest: Iterator[str], lexicon: _Lexicon) -> list[str]
             return block
         line = next(rest, None)
     raise GiveUp
-
-
-def _grammar_block(block: list[str], first_line: int, parse_block: BlockParser) -> list[Any]:
-    """A rule or scenario block parsed by the grammar, moved to its place in the file."""
-    outer = SUPPRESSIONS.get(None)
-    token = SUPPRESSIONS.set([])
-    try:
-        parsed = parse_block("\n".join(block))
-    except Exception:  # noqa: BLE001 - any problem: the whole file goes to the grammar, which reports it
-        raise GiveUp from None
-    finally:
-        inner = SUPPRESSIONS.get([])
-        SUPPRESSIONS.reset(token)
-    if parsed.spheres or parsed.imports or parsed.layers or parsed.model or \
-            len(parsed.rules) + len(parsed.scenarios) != 1:
-        raise GiveUp
-    delta = first_line - 1
-    if outer is not None:
-        outer.extend(_shifted(s, delta) for s in inner)
-    return [_shifted(item, delta) for item in (*parsed.rules, *parsed.scenarios)]
-
-
-def _grammar_members(raw: str, number: int, lexicon: _Lexicon, parse_block: BlockParser) -> list[Any]:
-    """The members written on one line of a sphere's block, parsed by the
-    grammar inside a stand-in sphere and moved to their place in the file.
-    Only a line with no brace (outside strings and comments) qualifies: it
-    opens and closes nothing, so it means the same alone as in its block."""
-    code = lexicon.strings_and_comments.sub("", raw)
-    if '"' in code or lexicon.lbrace in code or lexicon.rbrace in code:
-        raise GiveUp
-    outer = SUPPRESSIONS.get(None)
-    token = SUPPRESSIONS.set([])
-    try:
-        parsed = parse_block(f"sphere S : s {lexicon.lbrace}\n{raw}\n{lexicon.rbrace}")
-    except Exception:  # noqa: BLE001 - any problem: the whole file goes to the grammar, which reports it
-        raise GiveUp from None
-    finally:
-        inner = SUPPRESSIONS.get([])
-        SUPPRESSIONS.reset(token)
-    if len(parsed.spheres) != 1 or parsed.rules or parsed.scenarios or parsed.imports or parsed.layers:
-        raise GiveUp
-    delta = number - 2  # the line was the stand-in's second
-    if outer is not None:
-        outer.extend(_shifted(s, delta) for s in inner)
-    return [_shifted(member, delta) for member in parsed.spheres[0].members]
-
-
-def _shifted(node: Any, delta: int) -> Any:
-    """``node`` with every position moved ``delta`` lines down. The AST is flat,
-    so this walk is as deep as its shape (a handful of levels), not the input."""
-    if delta == 0:
-        return node
-    if isinstance(node, Span):
-        return node._replace(line=node.line + delta, end_line=node.end_line + delta)
-    if isinstance(node, tuple):
-        return tuple(_shifted(x, delta) for x in node)
-    if attrs.has(type(node)):
-        changes = {}
-        for field in attrs.fields(type(node)):
-            value = getattr(node, field.name)
-            if field.name == "line" and isinstance(value, int):
-                changes[field.name] = value + delta
-            elif isinstance(value, (tuple, Span)) or attrs.has(type(value)):
-                changes[field.name] = _shifted(value, delta)
-        return attrs.evolve(node, **changes)
-    return node
 
 
 def _file(path: str, items: list[Any], spheres: list[Any]) -> ast.File:

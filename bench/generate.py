@@ -36,9 +36,13 @@ def main(argv=None):
     ap.add_argument("--files", "-k", type=int, default=1, help="split the state bodies over K files (default 1)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--rate", type=float, default=0.001, help="share of spheres with a seeded violation (default 0.001)")
+    ap.add_argument("--layout", choices=("rich", "plain"), default="rich",
+                    help="rich: every layout the language allows, with rules and a scenario (default); "
+                         "plain: one statement per line")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    summary = modelgen.generate(args.spheres, args.out, files=args.files, seed=args.seed, rate=args.rate)
+    summary = modelgen.generate(args.spheres, args.out, files=args.files, seed=args.seed, rate=args.rate,
+                                 layout=args.layout)
     dt = time.perf_counter() - t0
     print(f"{summary['spheres']} spheres {summary['levels']} in {len(summary['files'])} file(s), "
           f"{summary['lines']} lines, {summary['violations']} seeded violations, "

@@ -293,57 +293,197 @@ class Writer:
         return "\n".join(self.lines) + "\n"
 
 
-def emit_sphere(node, w, indent, expected, within=None):
-    pad = "    " * indent
-    inner = pad + "    "
+class Plain:
+    """One statement per line, four spaces per level: the layout before issue 14."""
+
+    indent = "    "
+
+    def number(self, value):
+        return str(value)
+
+    def title(self, node):
+        return node.title
+
+    def indicator(self, node):
+        return [f'indicator service_quality = {node.indicator} of 200 "synthetic"']
+
+    def lines(self, w, pad, header, stmts, leaf):
+        """Write the header and member statements; return {tag: line}."""
+        w.add(f"{pad}{header} {{")
+        found = {}
+        for text, tag in stmts:
+            line = w.add(f"{pad}{self.indent}{text}")
+            if tag:
+                found[tag] = line
+        return found
+
+    def before_child(self, w, pad, child):
+        pass
+
+    def close(self, w, pad, closes_child):
+        w.add(f"{pad}}}")
+
+
+RU_KINDS = {"Ministry": "Министерство", "Committee": "Комитет", "Agency": "Агентство", "Inspectorate": "Инспекция",
+            "Service": "Служба", "Fund": "Фонд", "Centre": "Центр"}
+NOTES = ["checked against the 2019 budget law", "staff as of 1 January", "see the annual report {p. 12}",
+         "проверено", "illustrative: no published figure", "sphere: note only"]
+
+
+class Rich(Plain):
+    """Every layout LANGUAGE.md §2 allows, in proportions a reform team's files
+    might show: ``;`` between statements, whole spheres on one line, a header
+    followed by its first members, ``} }``, tabs, trailing and full-line
+    comments, blank lines, digit separators, Cyrillic titles and names, year
+    series and ``±`` on indicators. Its own random stream, so the tree, the
+    amounts and the seeded violations are those of the plain layout."""
+
+    def __init__(self, seed):
+        self.rng = random.Random(seed * 7919 + 17)
+
+    def chance(self, p):
+        return self.rng.random() < p
+
+    def number(self, value):
+        return f"{value:_}" if value >= 10_000 and self.chance(0.5) else str(value)
+
+    def title(self, node):
+        kind = node.name.split("Of")[0] if node.depth == 3 else None
+        if kind in RU_KINDS and self.chance(0.3):
+            return f"{RU_KINDS[kind]} — {node.title}"
+        return node.title
+
+    def indicator(self, node):
+        plus = f" ± {1 + node.indicator // 20}" if self.chance(0.3) else ""
+        if not self.chance(0.4):
+            return [f'indicator service_quality = {node.indicator}{plus} of 200 "synthetic"']
+        past = [min(200, node.indicator + k * 3) for k in (2, 1)]
+        return [f'indicator service_quality = {v} of 200 year {y} "synthetic"' for v, y in zip(past, (2017, 2018))] + [
+            f'indicator service_quality = {node.indicator}{plus} of 200 year 2019 "synthetic"']
+
+    def _note(self, text):
+        return f"{text}  // {self.rng.choice(NOTES)}" if self.chance(0.06) else text
+
+    def lines(self, w, pad, header, stmts, leaf):
+        self.indent = "\t" if self.chance(0.15) else ("  " if self.chance(0.05) else "    ")
+        inner = pad + self.indent
+        found = {}
+        if leaf and self.chance(0.15):
+            line = w.add(f"{pad}{header} {{ " + "; ".join(t for t, _ in stmts) + " }")
+            return {tag: line for _, tag in stmts if tag} | {"__closed__": line}
+        groups, current = [], []
+        for stmt in stmts:
+            if current and not self.chance(0.2):
+                groups.append(current)
+                current = []
+            current.append(stmt)
+        if current:
+            groups.append(current)
+        first = groups.pop(0) if groups and self.chance(0.1) else None
+        if first:
+            line = w.add(f"{pad}{header} {{ " + "; ".join(t for t, _ in first))
+            found.update({tag: line for _, tag in first if tag})
+        else:
+            w.add(self._note(f"{pad}{header} {{"))
+        for group in groups:
+            line = w.add(self._note(inner + "; ".join(t for t, _ in group)))
+            found.update({tag: line for _, tag in group if tag})
+        return found
+
+    def before_child(self, w, pad, child):
+        if self.chance(0.25):
+            w.add("")
+        if self.chance(0.08):
+            w.add(f"{pad}// --- {child.title or child.name} ---")
+
+    def close(self, w, pad, closes_child):
+        if closes_child and w.lines[-1].strip() == "}" and self.chance(0.1):
+            w.lines[-1] += " }"
+        else:
+            w.add(f"{pad}}}")
+
+
+def emit_sphere(node, w, indent, expected, within=None, layout=None):
+    layout = layout or PLAIN
+    pad = layout.indent * indent if isinstance(layout, Rich) else "    " * indent
     layer = LAYERS[node.depth]
-    title = f' "{node.title}"' if node.title else ""
+    title = layout.title(node)
+    title = f' "{title}"' if title else ""
     where = f" within {within}" if within else ""
-    header_line = w.add(f"{pad}sphere {node.name} : {layer}{title}{where} {{")
-    duty = f"duty_{node.name}"
+    header = f"sphere {node.name} : {layer}{title}{where}"
+    stmts = []
     if node.depth == 0:
-        w.add(f'{inner}channel elections strength 0.4 "Presidential and parliamentary elections"')
-        w.add(f'{inner}channel citizens_appeals strength 0.5 "Appeals of citizens to state bodies"')
-        w.add(f'{inner}channel public_councils strength 0.35 "Public councils"')
-        w.add(f'{inner}indicator corruption_perceptions = 113 of 180 "TI CPI 2019"')
-        w.add(f'{inner}indicator rule_of_law = 121 of 209 "World Bank WGI 2019, N assumed"')
-        w.add(f"{inner}power mandate \"Constitutional powers\"")
+        stmts += [('channel elections strength 0.4 "Presidential and parliamentary elections"', None),
+                  ('channel citizens_appeals strength 0.5 "Appeals of citizens to state bodies"', None),
+                  ('channel public_councils strength 0.35 "Public councils"', None),
+                  ('indicator corruption_perceptions = 113 of 180 "TI CPI 2019"', None),
+                  ('indicator rule_of_law = 121 of 209 "World Bank WGI 2019, N assumed"', None),
+                  ('power mandate "Constitutional powers"', None)]
     elif node.depth == 3:
         # bodies name their source explicitly, by the bare name of the ancestor
-        w.add(f"{inner}power mandate from {node.parent.name}.mandate")
+        stmts.append((f"power mandate from {node.parent.name}.mandate", None))
     elif node.depth == 5:
-        w.add(f"{inner}power serve from {node.parent.name}.mandate")
+        stmts.append((f"power serve from {node.parent.name}.mandate", None))
     else:
-        w.add(f"{inner}power mandate")
+        stmts.append(("power mandate", None))
     if node.depth == 1:
         # just under the political capacity + tolerance: no COR001 here
-        w.add(f"{inner}capacity 0.42")
+        stmts.append(("capacity 0.42", None))
     if node.indicator is not None:
-        w.add(f'{inner}indicator service_quality = {node.indicator} of 200 "synthetic"')
+        stmts += [(text, None) for text in layout.indicator(node)]
     power = "serve" if node.depth == 5 else "mandate"
-    res_line = w.add(f"{inner}resource budget = {node.amount} KZT")
-    w.add(f"{inner}resource staff = {node.staff} FTE")
-    w.add(f"{inner}responsibility {duty} requires {power}, budget {node.own} KZT, staff {node.staff_own} FTE")
+    n = layout.number
+    stmts.append((f"resource budget = {n(node.amount)} KZT", "budget"))
+    stmts.append((f"resource staff = {n(node.staff)} FTE", None))
+    stmts.append((f"responsibility duty_{node.name} requires {power}, budget {n(node.own)} KZT, "
+                  f"staff {n(node.staff_own)} FTE", None))
     v = node.violation
     if v == "unfunded":
-        line = w.add(f"{inner}responsibility unfunded_{node.name} requires {power}")
-        expected.append(dict(code="BAL003", file=w.relpath, line=line, sphere=path_of(node)))
+        stmts.append((f"responsibility unfunded_{node.name} requires {power}", "BAL003"))
     elif v == "unit":
-        line = w.add(f"{inner}responsibility staffing_{node.name} requires {power}, budget 3 FTE")
-        expected.append(dict(code="UNIT001", file=w.relpath, line=line, sphere=path_of(node)))
+        stmts.append((f"responsibility staffing_{node.name} requires {power}, budget 3 FTE", "UNIT001"))
     elif v == "unknown":
-        line = w.add(f"{inner}responsibility misspelt_{node.name} requires {power}, budgte 1 KZT")
-        expected.append(dict(code="REF001", file=w.relpath, line=line, sphere=path_of(node)))
+        stmts.append((f"responsibility misspelt_{node.name} requires {power}, budgte 1 KZT", "REF001"))
+    header_line = len(w.lines) + 1
+    found = layout.lines(w, pad, header, stmts, leaf=not node.children)
+    for code in ("BAL003", "UNIT001", "REF001"):
+        if code in found:
+            expected.append(dict(code=code, file=w.relpath, line=found[code], sphere=path_of(node)))
     if any(c.violation == "overalloc" for c in node.children):
-        expected.append(dict(code="NEST003", file=w.relpath, line=res_line, sphere=path_of(node)))
+        expected.append(dict(code="NEST003", file=w.relpath, line=found["budget"], sphere=path_of(node)))
     if node.indicator is not None:
         expected.append(dict(code="COR001?", file=w.relpath, line=header_line, sphere=path_of(node)))
+    if "__closed__" in found:
+        return
     for child in node.children:
-        emit_sphere(child, w, indent + 1, expected)
-    w.add(f"{pad}}}")
+        layout.before_child(w, pad + layout.indent, child)
+        emit_sphere(child, w, indent + 1, expected, layout=layout)
+    layout.close(w, pad, bool(node.children))
 
 
-def generate(n, out_dir, files=1, seed=1, rate=0.001, clean=True):
+PLAIN = Plain()
+
+
+RULES = '''
+// Rules of the reform team (they hold for every generated model).
+rule ORG001 "every state body holds staff of its own" warning {
+  for s in spheres where s.layer == "body"
+  require any(r.unit == "FTE" and r.amount != null and r.amount > 0 for r in s.resources)
+  message "state body {s.path} holds no staff (FTE)"
+}
+
+rule ORG003 "the political sphere hears citizens through two channels or more" {
+  for s in spheres where s.layer == "political"
+  require count(s.channels) >= 2
+  message "{s.path} has {count(s.channels)} feedback channel(s)"
+}
+
+scenario stronger_feedback "Political reform: stronger feedback channels" {
+  in Republic { channel elections strength 0.6 "Competitive elections"; channel public_councils strength 0.5 }
+}'''
+
+
+def generate(n, out_dir, files=1, seed=1, rate=0.001, clean=True, layout="plain"):
     """Write a model of ``n`` spheres under ``out_dir``; return a summary dict.
 
     ``files=1`` writes one ``model.sphere``. ``files=K`` (K > 1) writes
@@ -360,6 +500,13 @@ def generate(n, out_dir, files=1, seed=1, rate=0.001, clean=True):
     seed_violations(levels, rng, rate)  # marks the chosen spheres; emit_sphere lists them in expected.json
     compute_amounts(levels)
     assign_indicators(levels, rng)
+    if layout not in ("plain", "rich"):
+        raise ValueError("layout must be 'plain' or 'rich'")
+    lay = Rich(seed) if layout == "rich" else PLAIN
+    if layout == "rich":
+        for node in levels[4] if len(levels) > 4 else []:
+            if lay.chance(0.2):
+                node.name = "Деп_" + node.name[len("Dept_"):]  # a Cyrillic name, still unique among siblings
 
     if clean and os.path.isdir(out_dir):
         for entry in ("model.sphere", "frame.sphere", "parts", "expected.json", "sphere.toml"):
@@ -384,7 +531,9 @@ def generate(n, out_dir, files=1, seed=1, rate=0.001, clean=True):
             w.add(line)
         w.add(f'model "Synthetic national model, {n} spheres"')
         w.add(layers_line)
-        emit_sphere(root, w, 0, expected)
+        emit_sphere(root, w, 0, expected, layout=lay)
+        if layout == "rich":
+            w.add(RULES)
         writers.append(w)
     else:
         frame = Writer("frame.sphere")
@@ -396,7 +545,9 @@ def generate(n, out_dir, files=1, seed=1, rate=0.001, clean=True):
         saved = {id(op): op.children for op in levels[2]}
         for op in levels[2]:
             op.children = []
-        emit_sphere(root, frame, 0, expected)
+        emit_sphere(root, frame, 0, expected, layout=lay)
+        if layout == "rich":
+            frame.add(RULES)
         for op in levels[2]:
             op.children = saved[id(op)]
         writers.append(frame)
@@ -408,7 +559,7 @@ def generate(n, out_dir, files=1, seed=1, rate=0.001, clean=True):
             w.add('import "../frame.sphere"')
             for body in bodies[k:k + size]:
                 w.add("")
-                emit_sphere(body, w, 0, expected, within=path_of(body.parent))
+                emit_sphere(body, w, 0, expected, within=path_of(body.parent), layout=lay)
             k += size
             writers.append(w)
         model = Writer("model.sphere")

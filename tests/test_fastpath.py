@@ -77,11 +77,28 @@ def test_fast_path_takes_the_common_files() -> None:
     assert taken >= len(TEXTS) // 3  # most plain models; rules and scenarios go to the grammar
 
 
-def test_generated_national_model(tmp_path: Path) -> None:
-    generate(300, str(tmp_path / "m"))
+@pytest.mark.parametrize("layout", ["plain", "rich"])
+def test_generated_national_model(tmp_path: Path, layout: str) -> None:
+    generate(300, str(tmp_path / "m"), layout=layout)
     text = decode((tmp_path / "m" / "model.sphere").read_bytes())
     got = fast(text, "m.sphere")
     assert got is not None and got == lalr(text, "m.sphere")
+
+
+@pytest.mark.parametrize(("layout", "files"), [("plain", 1), ("rich", 1), ("rich", 4)])
+def test_generated_models_report_exactly_what_was_seeded(tmp_path: Path, layout: str, files: int) -> None:
+    """The benchmark's models, in either layout: the checker finds the seeded
+    violations at their lines, and nothing else but COR001 on ranked bodies."""
+    import json
+
+    import spherelang
+
+    summary = generate(2000, str(tmp_path / "m"), files=files, seed=5, rate=0.01, layout=layout)
+    expected = json.loads((tmp_path / "m" / "expected.json").read_text(encoding="utf-8"))
+    report = spherelang.check(summary["entry"])
+    found = sorted((d.code, Path(d.file).name, d.line) for d in report if d.code != "COR001")
+    seeded = sorted((v["code"], Path(v["file"]).name, v["line"]) for v in expected["violations"])
+    assert seeded and found == seeded
 
 
 PLAIN = [t for _, t in TEXTS if fast(t, "x") is not None]

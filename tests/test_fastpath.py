@@ -172,5 +172,9 @@ def test_an_unusual_member_line_costs_that_line_not_the_file(line: str, monkeypa
     real = P._parse_block
     monkeypatch.setattr(P, "_parse_block", lambda block: calls.append(block) or real(block))
     parsed, took_fast = P.parse_source(text, "m.sphere")
-    assert took_fast and len(calls) == 1 and calls[0].splitlines() == ["sphere S : s {", line, "}"]  # in a stand-in
+    assert took_fast
+    if ";" in line:
+        assert calls == []  # statements joined by ';' are read piece by piece by the line patterns
+    else:
+        assert len(calls) == 1 and calls[0].splitlines() == ["sphere S : s {", line, "}"]  # in a stand-in
     assert parsed == P.parse_source(text, "m.sphere", fast_path=False)[0]

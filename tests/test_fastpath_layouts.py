@@ -138,3 +138,31 @@ def test_random_layouts_stay_on_the_fast_path(text: str, edits: list[tuple[str, 
     assert got == reference
     _, before = fast_counting(text)
     assert len(handed) <= done + len(before)  # each edited line at most one grammar call more
+
+
+BY_PATTERNS = ["a sphere on one line", "nested spheres on one line", "a header with its first members",
+               "a nested sphere on one line", "closing braces side by side", "a member and the closing brace",
+               "a separator after a closing brace", "file statements on one line", "braces in comments",
+               "non-ASCII names, tabs and digit separators"]
+
+
+@pytest.mark.parametrize("name", BY_PATTERNS)
+def test_joined_statements_are_read_by_the_line_patterns(name: str) -> None:
+    """Lines of several statements are cut at ';', '{' and '}' (outside strings
+    and comments) and each piece read by the patterns: no grammar call at all."""
+    got, handed = fast_counting(LAYOUTS[name])
+    assert got is not None and got == lalr(LAYOUTS[name], "m")
+    assert handed == []
+
+
+@pytest.mark.parametrize("text", [
+    "sphere A : a {\n  power p\n} power q\n}\n",          # a statement right after '}' needs a separator
+    "sphere A : a { power p sphere B : b { } }\n",         # two statements with no separator
+    "sphere A : a {\n  power p; layers x\n}\n",            # a file statement inside a block
+    "sphere A : a {\n  power p; power\n}\n",               # a piece no pattern knows
+    'sphere A : a {\n  power p; power q "unterminated\n}\n',
+])
+def test_pieces_never_accept_what_the_grammar_refuses(text: str) -> None:
+    got, _ = fast_counting(text)
+    reference = lalr(text, "m")
+    assert got is None if isinstance(reference, str) else got == reference

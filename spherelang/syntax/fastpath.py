@@ -74,6 +74,8 @@ class _Lexicon:
     rbrace: str
     block_kinds: tuple[str, ...]
     strings_and_comments: re.Pattern[str]
+    separators: re.Pattern[str]
+    semicolon: str
 
 
 @functools.cache
@@ -141,6 +143,8 @@ def _lexicon() -> _Lexicon:
         rbrace=kw("RBRACE"),
         block_kinds=(kw("RULE"), kw("SCENARIO")),
         strings_and_comments=re.compile(rf"{string}|{comment}"),
+        separators=re.compile(rf"{string}|{comment}|{t('_SEMI')}|{lbrace}|{t('RBRACE')}"),
+        semicolon=kw("_SEMI"),
     )
 
 
@@ -217,7 +221,8 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
         if stripped.startswith(rbrace):
             match = lexicon.close.match(stripped)
             if match is None:
-                _unusual(raw, number, lexicon, parse_block, build, top_items)
+                if not _pieces(raw, number, path, lexicon, build, top_items):
+                    _unusual(raw, number, lexicon, parse_block, build, top_items)
                 continue
             build.close()
             read_comment(Line(path, number, indent, match, lexicon))
@@ -239,7 +244,8 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
         entry = statements.get(kind)
         match = None if entry is None else entry[0].match(stripped)
         if match is None or entry is None:
-            _unusual(raw, number, lexicon, parse_block, build, top_items)
+            if not _pieces(raw, number, path, lexicon, build, top_items):
+                _unusual(raw, number, lexicon, parse_block, build, top_items)
             continue
         _, role, handler = entry
         line = Line(path, number, indent, match, lexicon)
@@ -257,6 +263,70 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
     if build.stack:
         raise GiveUp  # an unclosed block is a syntax error: let the grammar report it
     return _file(path, top_items, build.top)
+
+
+def _pieces(raw: str, number: int, path: str, lexicon: _Lexicon, build: _Builder, top_items: list[Any]) -> bool:
+    """A line of several statements (``power a; power b``, a sphere opened or
+    closed beside its members, ``} }``), read piece by piece with the same
+    patterns. ``False``, with nothing recorded, when a piece is not one the
+    patterns know: the grammar then reads the line."""
+    steps = _piece_steps(raw, number, path, lexicon)
+    if steps is None:
+        return False
+    for role, line, handler in steps:
+        if line is not None:
+            read_comment(line)
+        if role == "close":
+            build.close()
+        elif role is _OPEN:
+            if not build.stack:
+                top_items.append(None)
+            build.open(line)  # type: ignore[arg-type]
+        elif role is _MEMBER:
+            build.member(handler(line))  # type: ignore[misc]
+        elif role is _TOP:
+            if build.stack:
+                raise GiveUp  # a file-level statement inside a block: the grammar will say
+            top_items.append(handler(line))  # type: ignore[misc]
+    return True
+
+
+def _piece_steps(raw: str, number: int, path: str, lexicon: _Lexicon) -> list[tuple[str, Line | None, Any]] | None:
+    """What each piece of ``raw`` does, or ``None`` if a piece is unknown."""
+    cuts: list[tuple[int, int, str]] = []  # (start, end, the separator that ends it: ';', '{', '}' or '')
+    start = 0
+    for m in lexicon.separators.finditer(raw):
+        sep = m.group()
+        if sep[0] in "\"/":
+            continue  # a string, or the comment: stays with the last piece
+        cuts.append((start, m.end() if sep == lexicon.lbrace else m.start(), sep))
+        start = m.end()
+    cuts.append((start, len(raw), ""))
+    steps: list[tuple[str, Line | None, Any]] = []
+    after_close = False
+    for begin, end, sep in cuts:
+        text = raw[begin:end]
+        stripped = text.lstrip(_SPACING)
+        indent = begin + len(text) - len(stripped)
+        body = stripped.rstrip(_SPACING)
+        if not body or body.startswith("//"):
+            comment = lexicon.comment_only.match(body) if body else None
+            if body and comment is None:
+                return None
+            steps.append(("comment", Line(path, number, indent, comment, lexicon), None) if comment else ("", None, None))
+        else:
+            if after_close:
+                return None  # a statement right after '}' needs a separator first
+            word = lexicon.first_word.match(stripped)
+            entry = lexicon.statements.get(word.group()) if word else None
+            match = entry[0].match(stripped) if entry else None
+            if match is None or entry is None or (entry[1] is _OPEN) != (sep == lexicon.lbrace):
+                return None
+            steps.append((entry[1], Line(path, number, indent, match, lexicon), entry[2]))
+        after_close = sep == lexicon.rbrace
+        if sep == lexicon.rbrace:
+            steps.append(("close", None, None))
+    return steps
 
 
 def _unusual(raw: str, number: int, lexicon: _Lexicon, parse_block: BlockParser | None,

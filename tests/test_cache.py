@@ -11,12 +11,12 @@ import pytest
 from spherelang.loading import load_model
 from spherelang.loading.cache import DIRNAME, ParseCache
 
-# A statement on the line that opens its sphere sends the file through the LALR
-# parser, which is what gets cached (the fast path parses an unusual member line
-# alone, but not a line that opens a block).
+# A separator after a rule block's closing brace sends the whole file through
+# the LALR parser, which is what gets cached (the fast path reads every other
+# layout itself, one line or one block at a time).
 MODEL = """\
 rule ORG001 "bodies are few" { for s in spheres
-  require true }
+  require true };
 sphere Nation : political { channel elections strength 0.6
   power tax
   resource revenue = 100 USD

@@ -19,6 +19,7 @@ import attrs
 
 from ..diagnostics import Span
 from ..syntax.ast import POSITION_FIELDS, File, ScenarioIn
+from ..syntax.deferred import DeferredMembers
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -35,7 +36,7 @@ def strip_positions(node: Any) -> Any:
     """``node`` as plain tuples, without spans: attrs nodes become
     ``(class name, (field, value), ...)``; tuples stay tuples."""
     cls = type(node)
-    if cls is tuple or cls is list:
+    if cls is tuple or cls is list or cls is DeferredMembers:
         return tuple([strip_positions(x) for x in node])
     if cls in _FIELDS or attrs.has(cls):
         return (cls.__name__,) + tuple([(name, strip_positions(getattr(node, name))) for name in _fields(cls)])

@@ -140,19 +140,21 @@ class _Resolver:
     def make_members(self, linker: Linker, scope: Scope) -> Members:
         """A sphere's members. Its resources are drafts: what descendants draw
         from them is added by :meth:`finish_resource` once every sphere is made."""
-        kinds = _by_kind(scope)
+        statements = tuple(scope.decl.members)  # built once, dropped with this frame (see Declared)
+        kinds = _by_kind(scope, statements)
         powers = tuple(self.make_power(linker, scope, m) for m in kinds[ast.PowerDecl])
         links = [self.link_resource(linker, scope, m) for m in kinds[ast.ResourceDecl]]
         duties = tuple(self.make_responsibility(linker, scope, m) for m in kinds[ast.ResponsibilityDecl])
         resources = tuple(self.make_resource(scope, *r) for r in links)  # after duties: 'required' is known
         if scope.series:  # every statement of each series, in the order written
-            series = scope.series
-            indicators = tuple(_indicator(scope, m) for m in scope.decl.members if isinstance(m, ast.IndicatorDecl)
-                               and (id(m) in series or scope.members.get(m.name.text) is m))
+            series, firsts = scope.series, scope.members
+            indicators = tuple(_indicator(scope, m) for k, m in enumerate(statements)
+                               if isinstance(m, ast.IndicatorDecl)
+                               and (k in series or getattr(firsts.get(m.name.text), "index", None) == k))
         else:
             indicators = tuple(_indicator(scope, m) for m in kinds[ast.IndicatorDecl])
         channels = tuple(_channel(scope, m) for m in kinds[ast.ChannelDecl])
-        scope.channel_count = sum(1 for m in scope.decl.members if isinstance(m, ast.ChannelDecl))
+        scope.channel_count = sum(1 for m in statements if isinstance(m, ast.ChannelDecl))
         return powers, duties, resources, indicators, channels
 
     def finish_resource(self, draft: Resource) -> Resource:
@@ -208,7 +210,7 @@ class _Resolver:
         problem, target_kind = linker.link_requirement(scope, name)
         # no amount asks for 0 of it, in any unit; the sphere's own statements are not released yet
         if target_kind == "resource" and req.amount is not None:
-            self.ledger.require((scope.index, name), unit, scope.members[name].amount.unit_text, amount)
+            self.ledger.require((scope.index, name), unit, scope.members[name].unit, amount)
         return Requirement(name, amount, text, unit, target_kind, scope.index, problem, invalid,
                            _requirement_span(req))
 
@@ -216,10 +218,11 @@ class _Resolver:
 _KINDS = (ast.PowerDecl, ast.ResourceDecl, ast.ResponsibilityDecl, ast.IndicatorDecl, ast.ChannelDecl)
 
 
-def _by_kind(scope: Scope) -> dict[type, list[Any]]:
+def _by_kind(scope: Scope, statements: tuple[Any, ...]) -> dict[type, list[Any]]:
     """The scope's first declarations of each name, by kind, in order (one pass)."""
     found: dict[type, list[Any]] = {kind: [] for kind in _KINDS}
-    for member in scope.members.values():
+    for first in scope.members.values():
+        member = statements[first.index]
         found[type(member)].append(member)
     return found
 

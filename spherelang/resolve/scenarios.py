@@ -17,6 +17,7 @@ import attrs
 from ..diagnostics import Span
 from ..model import Scenario, ScenarioChange
 from ..syntax import ast
+from ..syntax.deferred import member_heads
 from ..suggest import closest
 from .tree import Tree
 
@@ -35,7 +36,7 @@ class _Replay:
         self.by_path: dict[str, _Node] = {}
         nodes: list[_Node] = []
         for scope in tree.scopes:
-            names = [m.name.text for m in scope.decl.members if hasattr(m, "name")]
+            names = [name for kind, name, _ in member_heads(scope.decl.members) if kind not in ("allow", "capacity")]
             node = _Node(scope.decl.name.text, scope.path, names)
             nodes.append(node)
             self.by_path.setdefault(scope.path, node)

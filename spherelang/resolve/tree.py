@@ -13,21 +13,36 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
 from ..diagnostics import Span
 from ..model import Duplicate
 from ..syntax import ast
+from ..syntax.deferred import member_at, member_heads
 
 DEFAULT_LAYERS = ("political", "administrative", "operational", "body")
+
+
+class Declared(NamedTuple):
+    """A sphere's first statement of a name, before the sphere is built: its
+    kind, its position among the sphere's members and, for a resource, its
+    unit. What a later sphere asks of a name (the kind; the unit once built)
+    a model member answers too, so lookups need not tell them apart, and the
+    statement itself need not be kept: the fast path builds statements when
+    they are read, and the resolver reads each sphere's once, as it builds it."""
+
+    kind: str
+    index: int
+    unit: str | None = None  # a NamedTuple: one is made for every name of a national model
 
 
 @attrs.define
 class Scope:
     """A sphere on its way into the model: its declaration, place and first
-    member of each name (``members`` is emptied once the sphere is built)."""
+    member of each name (a :class:`Declared`, replaced by the model's member
+    once the sphere is built)."""
 
     index: int
     decl: ast.SphereDecl
@@ -39,7 +54,7 @@ class Scope:
     capacity_decl: ast.CapacityDecl | None = None
     allows: set[str] | None = None  # most spheres allow nothing: no empty set each
     channel_count: int = 0          # ``channel`` statements, duplicates included (ELA001)
-    #: Later statements of an indicator series (LANGUAGE.md §8.3), by ``id``.
+    #: Later statements of an indicator series (LANGUAGE.md §8.3), by position among the members.
     series: set[int] | None = None
 
 
@@ -176,38 +191,53 @@ def _number(nodes: list[_Node], roots: list[int],
 
 
 def _collect_members(tree: Tree) -> None:
-    """Each sphere's first declaration of every name, its capacity and allows."""
+    """Each sphere's first declaration of every name, its capacity and allows.
+
+    Only the kind, name and unit of each statement are read here (the fast
+    path keeps them beside its unbuilt statements); a statement itself is built
+    only where it is needed: a capacity, a name declared twice, a series."""
     for scope in tree.scopes:
-        for member in scope.decl.members:
-            if isinstance(member, ast.AllowDecl):
+        members = scope.decl.members
+        firsts: dict[str, int] = {}
+        for position, (kind, name, unit) in enumerate(member_heads(members)):
+            if kind == "allow":
                 if scope.allows is None:
                     scope.allows = set()
-                scope.allows.add(member.code.text)
-            elif isinstance(member, ast.CapacityDecl):
+                scope.allows.add(name)  # type: ignore[arg-type]
+            elif kind == "capacity":
+                member = member_at(members, position)
                 if scope.capacity_decl is None:
                     scope.capacity_decl = member
                 else:
                     tree.duplicates.append(Duplicate("capacity", "capacity", member.span,
                                                      scope.capacity_decl.span, sphere=scope.path))
+            elif name not in firsts:
+                firsts[name] = position  # type: ignore[index]
+                scope.members[name] = Declared(kind, position, unit)  # type: ignore[index]
             else:
-                first = scope.members.get(member.name.text)
-                if first is None:
-                    scope.members[member.name.text] = member
-                elif isinstance(member, ast.IndicatorDecl) and isinstance(first, ast.IndicatorDecl) and (
-                        member.year is not None or first.year is not None):
-                    _join_series(tree, scope, first, member)
-                else:
-                    tree.duplicates.append(Duplicate("member", member.name.text, member.span, first.span,
-                                                     sphere=scope.path, first_kind=first.kind))
+                _declared_again(tree, scope, members, firsts[name], position)  # type: ignore[index]
 
 
-def _join_series(tree: Tree, scope: Scope, first: ast.IndicatorDecl, member: ast.IndicatorDecl) -> None:
+def _declared_again(tree: Tree, scope: Scope, members: Sequence[Any], first_at: int, position: int) -> None:
+    """A name declared before in the sphere: another year of an indicator series, or REF002."""
+    first, member = member_at(members, first_at), member_at(members, position)
+    if isinstance(member, ast.IndicatorDecl) and isinstance(first, ast.IndicatorDecl) and (
+            member.year is not None or first.year is not None):
+        _join_series(tree, scope, members, first, member, position)
+    else:
+        tree.duplicates.append(Duplicate("member", member.name.text, member.span, first.span,
+                                         sphere=scope.path, first_kind=first.kind))
+
+
+def _join_series(tree: Tree, scope: Scope, members: Sequence[Any], first: ast.IndicatorDecl,
+                 member: ast.IndicatorDecl, position: int) -> None:
     """A later statement of an indicator of one name: another year of its series,
     or REF002 (the same year twice, or one with a year and one without)."""
     if scope.series is None:
         scope.series = set()
     name = member.name.text
-    taken = [first] + [m for m in scope.decl.members if id(m) in scope.series and m.name.text == name]  # type: ignore[union-attr]
+    later = (member_at(members, k) for k in sorted(scope.series))
+    taken = [first] + [m for m in later if m.name.text == name]
     clash = None
     if member.year is None or first.year is None:
         clash = next(t for t in taken if (t.year is None) != (member.year is None))
@@ -216,7 +246,7 @@ def _join_series(tree: Tree, scope: Scope, first: ast.IndicatorDecl, member: ast
         clash = next((t for t in taken if t.year is not None and t.year.value == member.year.value), None)
         kind = "series-year"
     if clash is None:
-        scope.series.add(id(member))
+        scope.series.add(position)
     else:
         tree.duplicates.append(Duplicate(kind, name, member.span, clash.span, sphere=scope.path,
                                          year=member.year.text if member.year is not None else None))

@@ -18,6 +18,7 @@ from lark import Token
 
 from ..diagnostics import Span
 from . import ast
+from .deferred import DeferredMembers
 
 CURRENT_FILE: contextvars.ContextVar[str] = contextvars.ContextVar("sphere_file", default="<string>")
 
@@ -124,7 +125,7 @@ def flatten_spheres(top: Iterable[SphereBuilder]) -> tuple[ast.SphereDecl, ...]:
             layer=b.layer,
             title=b.title,
             within=b.within,
-            members=tuple(m for m in b.body if not isinstance(m, SphereBuilder)),
+            members=_members(b.body),
             span=b.span,
             parent=parent,
             children=tuple(kids),
@@ -132,6 +133,15 @@ def flatten_spheres(top: Iterable[SphereBuilder]) -> tuple[ast.SphereDecl, ...]:
         )
         for b, parent, depth, kids in order
     )
+
+
+def _members(body: list[Any]) -> Sequence[Any]:
+    """The block's members: a tuple of nodes, or the fast path's one
+    :class:`~spherelang.syntax.deferred.DeferredMembers` (built when read)."""
+    members = [m for m in body if not isinstance(m, SphereBuilder)]
+    if len(members) == 1 and isinstance(members[0], DeferredMembers):
+        return members[0]
+    return tuple(members)
 
 
 def build_file(path: str, items: list[Any], spheres: Iterable[SphereBuilder]) -> ast.File:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -33,8 +34,12 @@ import attrs
 from . import ast, terminals
 from .building import SphereBuilder, SyntaxProblem, build_file
 from .fastpath_graft import BlockParser, grammar_block, grammar_line
+from .deferred import DeferredMembers
+from .keywords import KEYWORDS
 from .fastpath_lines import (
+    CheckedLine,
     GiveUp,
+    check_names,
     Line,
     read_allow,
     read_capacity,
@@ -84,7 +89,12 @@ def _lexicon() -> _Lexicon:
     t, kw = terminals.pattern, terminals.literal
     if not re.fullmatch(t("WS"), _SPACING):
         raise RuntimeError(f"the fast path's spacing {_SPACING!r} is not whitespace the grammar ignores")
-    name, string, comment = t("NAME"), t("STRING"), t("COMMENT")
+    string, comment = t("STRING"), t("COMMENT")
+    # a name that is not a keyword: what the post-lexer would retype never
+    # matches, so a statement the patterns accept builds without fail later
+    # (see .deferred); '\b' only ever refuses more than the grammar does
+    reserved = "|".join(sorted(KEYWORDS, key=len, reverse=True))
+    name = rf"(?!(?:{reserved})\b){t('NAME')}"
     num = rf"(?:{t('PLUS')}|{t('MINUS')})?{t('NUMBER')}"  # the grammar's 'number' rule, sign written tight
     s, o = rf"[{_SPACING}]+", rf"[{_SPACING}]*"    # required and optional space
     path = rf"{name}(?:{t('DOT')}{name})*"
@@ -138,7 +148,7 @@ def _lexicon() -> _Lexicon:
         comment_only=re.compile(rf"(?P<comment>{comment})$"),
         first_word=first_word,
         requirement=re.compile(rf"(?P<name>{name})(?:{s}(?P<num>{num})(?:{s}(?P<unit>{name}))?)?"),
-        word=re.compile(name),
+        word=re.compile(t("NAME")),
         lbrace=kw("LBRACE"),
         rbrace=kw("RBRACE"),
         block_kinds=(kw("RULE"), kw("SCENARIO")),
@@ -151,10 +161,11 @@ def _lexicon() -> _Lexicon:
 class _Builder:
     """Sphere blocks under construction (a stack: no recursion)."""
 
-    def __init__(self, max_depth: int) -> None:
+    def __init__(self, max_depth: int, path: str) -> None:
         self.stack: list[SphereBuilder] = []
         self.top: list[SphereBuilder] = []
         self.max_depth = max_depth
+        self.path = path
 
     def open(self, line: Line) -> None:
         m = line.match
@@ -169,12 +180,51 @@ class _Builder:
     def close(self) -> None:
         if not self.stack:
             raise GiveUp
-        self.stack.pop()
+        self.compact(self.stack.pop())
+
+    def compact(self, block: SphereBuilder) -> None:
+        _compact(block, self.path)
 
     def member(self, decl: Any) -> None:
         if not self.stack:
             raise GiveUp
         self.stack[-1].body.append(decl)
+
+    def defer(self, line: Line, stripped: str) -> None:
+        """A member statement the patterns read: kept as text (see :mod:`.deferred`)."""
+        if not self.stack:
+            raise GiveUp
+        if not stripped.isascii():
+            check_names(line)  # an ASCII name the pattern took is an identifier; others must be checked
+        m = line.match
+        groups = m.re.groupindex
+        name = m.group("name") if "name" in groups else None
+        unit = m.group("unit") if "unit" in groups else None
+        self.stack[-1].body.append((line.lineno, line.indent, stripped, sys.intern(m.group("kw")),
+                                    None if name is None else sys.intern(name), None if unit is None else sys.intern(unit)))
+
+
+def _compact(block: SphereBuilder, path: str) -> None:
+    """A closed block's deferred statements as one :class:`DeferredMembers`,
+    unless the grammar read some of its members (then all are built now, in order)."""
+    entries = [m for m in block.body if type(m) is tuple]
+    if not entries:
+        return
+    if len(entries) + sum(isinstance(m, SphereBuilder) for m in block.body) == len(block.body):
+        block.body = [m for m in block.body if type(m) is not tuple]
+        block.body.append(DeferredMembers(path, entries))
+    else:
+        block.body = [build_member(path, *m[:3]) if type(m) is tuple else m for m in block.body]
+
+
+def build_member(path: str, number: int, indent: int, stripped: str, keyword: str | None = None) -> Any:
+    """The AST node of a member statement the patterns accepted (and whose
+    names were checked) at parse time; ``keyword`` is its first word, if known."""
+    lexicon = _lexicon()
+    if keyword is None:
+        keyword = lexicon.first_word.match(stripped).group()  # type: ignore[union-attr]
+    pattern, _, handler = lexicon.statements[keyword]
+    return handler(CheckedLine(path, number, indent, pattern.match(stripped), lexicon))  # type: ignore[arg-type, misc]
 
 
 def parse_fast(text: str, path: str, max_depth: int, parse_block: BlockParser | None = None) -> ast.File | None:
@@ -208,7 +258,7 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
     lexicon = _lexicon()
     statements, first_word, rbrace, block_kinds = (
         lexicon.statements, lexicon.first_word, lexicon.rbrace, lexicon.block_kinds)
-    build = _Builder(max_depth)
+    build = _Builder(max_depth, path)
     top_items: list[Any] = []
     lines = _lines(text)
     number = 0
@@ -255,7 +305,7 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
                 top_items.append(None)  # keeps the place of the sphere among top-level items
             build.open(line)
         elif role is _MEMBER:
-            build.member(handler(line))  # type: ignore[misc]
+            build.defer(line, stripped)
         elif build.stack:
             raise GiveUp  # a file-level statement inside a block: the grammar will say
         else:
@@ -283,7 +333,7 @@ def _pieces(raw: str, number: int, path: str, lexicon: _Lexicon, build: _Builder
                 top_items.append(None)
             build.open(line)  # type: ignore[arg-type]
         elif role is _MEMBER:
-            build.member(handler(line))  # type: ignore[misc]
+            build.defer(line, line.match.string)  # type: ignore[union-attr]
         elif role is _TOP:
             if build.stack:
                 raise GiveUp  # a file-level statement inside a block: the grammar will say

@@ -72,7 +72,10 @@ def grammar_line(raw: str, number: int, lexicon: _Lexicon, parse_block: BlockPar
         builders.append(made)
     for j in range(stand_ins):
         real[j].body.extend(spheres[j].members)
+    closed = build.stack[depth - closes:]
     build.stack[depth - closes:] = _left_open(spheres, builders, stand_ins - closes - 1, closes + balance)
+    for block in closed:
+        build.compact(block)
     if len(build.stack) > build.max_depth:
         raise GiveUp
 

@@ -64,6 +64,30 @@ class Line:
         return self.span(m.start("kw"), max(map(m.end, last)))
 
 
+class CheckedLine(Line):
+    """A line whose names were checked when it was read (see :func:`check_names`):
+    building its deferred statement later skips the checks."""
+
+    __slots__ = ()
+
+    def name_at(self, text: str, start: int) -> ast.Name:
+        return ast.Name(sys.intern(text), self.file, self.lineno, self.indent + start + 1)
+
+
+def check_names(line: Line) -> None:
+    """Raise :class:`GiveUp` wherever building this member statement would
+    (a keyword or a non-name where a name stands), without building it: a
+    deferred statement must build later without fail."""
+    m = line.match
+    for group in ("name", "unit", "ref", "reqs"):
+        text = m.group(group) if group in m.re.groupindex else None
+        if text is None:
+            continue
+        words = [text] if group in ("name", "unit") else [w.group() for w in line.lexicon.word.finditer(text)]
+        if any(w in _KEYWORDS or not w.isidentifier() for w in words):
+            raise GiveUp
+
+
 def read_path(line: Line, group: str) -> ast.Path:
     return ast.Path(tuple(line.names(group)))
 

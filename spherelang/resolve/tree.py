@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from ..diagnostics import Span
-from ..model import Duplicate
+from ..model import Allow, Duplicate
 from ..syntax import ast
 
 DEFAULT_LAYERS = ("political", "administrative", "operational", "body")
@@ -54,6 +54,8 @@ class Tree:
     duplicates: list[Duplicate]
     #: Top-level declarations whose ``within`` names no sphere.
     detached: list[ast.SphereDecl]
+    #: The ``allow`` statements of the placed spheres (SUP002).
+    allows: list[Allow] = attrs.field(factory=list)
 
     def ancestors(self, scope: Scope) -> Iterator[Scope]:
         """Nearest first."""
@@ -183,6 +185,7 @@ def _collect_members(tree: Tree) -> None:
                 if scope.allows is None:
                     scope.allows = set()
                 scope.allows.add(member.code.text)
+                tree.allows.append(Allow(member.code.text, member.code.span, scope.path))
             elif isinstance(member, ast.CapacityDecl):
                 if scope.capacity_decl is None:
                     scope.capacity_decl = member

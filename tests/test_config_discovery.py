@@ -168,3 +168,83 @@ def test_pre_commit_hooks_force_exclude_and_check_whole_models() -> None:
     whole = hooks["sphere-check-models"]
     assert "pass_filenames: false" in whole and "entry: sphere check" in whole
     assert "always_run" not in whole and "files: \\.sphere$" in whole
+
+
+# ---------------------------------------------------------------- standard input
+
+FRAME = """\
+sphere Frame : political {
+  channel elections strength 0.6
+  power tax
+  resource budget = 100 USD
+  responsibility collection requires tax, budget
+}
+"""
+PROVINCE = """\
+import "frame.sphere"
+sphere Province : administrative within Frame {
+  power tax
+  resource share = 500 USD from Frame.budget
+  responsibility local requires tax, share
+}
+"""  # NEST003: the province draws 500 of the frame's 100
+
+
+def stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+@pytest.fixture
+def models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    tree(tmp_path, {"models/frame.sphere": FRAME, "models/province.sphere": "// the saved file, not the buffer\n",
+                    "models/sphere.toml": 'ignore = ["ELA"]\n'})
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_stdin_with_a_filename_resolves_imports_and_configuration_there(
+        models: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    stdin(monkeypatch, PROVINCE.encode())
+    status, violations = found(["--stdin-filename", "models/province.sphere", "-"], capsys)
+    assert status == 1
+    assert violations == [("models/frame.sphere", "NEST003", "error")]
+    stdin(monkeypatch, PROVINCE.encode())
+    status, out, _ = run(["--stdin-filename", "models/province.sphere", "-"], capsys)
+    assert "models/frame.sphere:4:3: NEST003 [error]" in out and "in 2 files" in out
+    # the snippets quote what was read, not the file saved under that name
+    stdin(monkeypatch, b"sphere P : political {\n  channel c strength 0.5\n  power unused\n}\n")
+    out = run(["--stdin-filename", "models/province.sphere", "-"], capsys)[1]
+    assert "models/province.sphere:3:3: BAL001" in out and "3 |   power unused" in out
+
+
+def test_stdin_without_a_filename_is_shown_as_stdin(models: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    stdin(monkeypatch, b"sphere A : political {\n  power p\n}\n")
+    assert found(["-"], capsys) == (1, [("<stdin>", "ELA001", "warning"), ("<stdin>", "BAL001", "error")])
+    stdin(monkeypatch, b"")
+    assert found(["-"], capsys) == (0, [])
+    stdin(monkeypatch, b"sphere A : political {\n  power \xff\n}\n")
+    assert found(["--stdin-filename", "models/x.sphere", "-"], capsys) == (
+        1, [("models/x.sphere", "SPH005", "error")])
+    stdin(monkeypatch, b'import "models/frame.sphere"\n')  # relative to the working directory
+    assert found(["-"], capsys) == (0, [])
+
+
+def test_stdin_and_force_exclude(models: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    (models / "models" / "sphere.toml").write_text('exclude = ["province.sphere"]\n')
+    stdin(monkeypatch, PROVINCE.encode())
+    assert found(["--stdin-filename", "models/province.sphere", "-"], capsys)[0] == 1  # named: checked
+    stdin(monkeypatch, PROVINCE.encode())
+    assert found(["--force-exclude", "--stdin-filename", "models/province.sphere", "-"], capsys) == (0, [])
+
+
+@pytest.mark.parametrize("args", [["-", "models"], ["--stdin-filename", "x.sphere", "models"]])
+def test_stdin_misuse_is_a_usage_error(models: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    stdin(monkeypatch, b"")
+    status, _, err = run(args, capsys)
+    assert status == 2 and "Traceback" not in err and ("standard input" in err or "'-'" in err)

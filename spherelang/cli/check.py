@@ -78,7 +78,7 @@ def check(paths: tuple[str, ...], fmt: str, select: tuple[str, ...], extend_sele
 
         emit(render_statistics(report, fmt), output_file)
     else:
-        emit(_render_report(report, fmt, colour), output_file, colour)
+        emit(_render_report(report, fmt, colour, given), output_file, colour)
         if statistics:  # a machine-readable report stays valid: the counts go to stderr
             from ..report.text import statistics as render_statistics
 
@@ -101,8 +101,11 @@ def _entries(paths: tuple[str, ...], stdin_filename: str | None, resolver: Confi
         raise click.UsageError("'-' (standard input) cannot be checked together with other paths")
     if stdin_filename is not None and Excluder(resolver).forced(stdin_filename, force_exclude):
         return [], None
+    source = getattr(sys.stdin, "buffer", None)
+    if source is None:
+        raise click.UsageError("'-' reads standard input, and there is none")
     name = stdin_filename or STDIN_NAME
-    return [name], {name: click.get_binary_stream("stdin").read()}
+    return [name], {name: source.read()}
 
 
 def _refuse_unknown_selectors(used: list[Settings], report: Any) -> None:
@@ -145,7 +148,7 @@ def _selectors(used: list[Settings]) -> Iterator[tuple[str, str, str]]:
             yield where, "[severity]", code
 
 
-def _render_report(report: Any, fmt: str, colour: bool) -> str:
+def _render_report(report: Any, fmt: str, colour: bool, given: dict[str, bytes] | None = None) -> str:
     from ..report import json_format, text
 
     if fmt == "json":
@@ -170,4 +173,4 @@ def _render_report(report: Any, fmt: str, colour: bool) -> str:
         from ..report import gitlab
 
         return gitlab.render(report)
-    return text.report(report, style(colour))
+    return text.report(report, style(colour), given)  # snippets of standard input from what was read

@@ -59,6 +59,7 @@ def test_each_entry_uses_its_nearest_configuration_in_either_order(two_projects:
     assert found(["b", "a"], capsys) == forward
     assert found(["b/m.sphere", "a/m.sphere"], capsys) == forward
     assert found(["."], capsys) == forward
+    assert found(["--jobs", "2", "b", "a"], capsys) == forward  # each worker gets its entry's configuration
     for fmt in ("text", "sarif", "junit"):  # every format, byte for byte
         assert run(["--format", fmt, "a", "b"], capsys)[1] == run(["--format", fmt, "b", "a"], capsys)[1]
 

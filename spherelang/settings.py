@@ -206,7 +206,10 @@ def read_config(path: str, base: Config | None = None) -> Config:
             known = ", ".join(sorted(_KEYS))
             raise SphereUsageError(f"{path}: unknown key '{key}' (known keys: {known})")
         field, convert = _KEYS[key]
-        converted = convert(key, value)
+        try:
+            converted = convert(key, value)
+        except SphereUsageError as exc:  # each entry may have its own file: say which
+            raise SphereUsageError(f"{path}: {exc}") from None
         if field == "limits":
             converted = attrs.evolve(config.limits, max_file_bytes=converted)
         changes[field] = converted

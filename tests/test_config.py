@@ -96,3 +96,4 @@ def test_bad_configuration_exits_2_naming_it(project: Path, capsys: pytest.Captu
         main(["check", "m.sphere"])
     err = capsys.readouterr().err
     assert info.value.code == 2 and words in err and "Traceback" not in err
+    assert "sphere.toml" in err  # each entry may have its own configuration: the message names the file

@@ -249,3 +249,28 @@ def test_stdin_misuse_is_a_usage_error(models: Path, monkeypatch: pytest.MonkeyP
     stdin(monkeypatch, b"")
     status, _, err = run(args, capsys)
     assert status == 2 and "Traceback" not in err and ("standard input" in err or "'-'" in err)
+
+
+def test_the_whole_model_hook_sees_what_a_per_file_run_of_the_changed_file_cannot(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (Path(__file__).parents[1] / ".pre-commit-hooks.yaml").read_text()
+    entries = {block.split("\n", 1)[0].strip(): block.split("entry: ", 1)[1].split("\n", 1)[0].split()
+               for block in text.split("- id: ")[1:]}
+    # the commit lowers the treasury's budget; only the model that draws from it sums the draws
+    tree(tmp_path, {"sphere.toml": "", "treasury.sphere": "sphere Treasury : political {\n"
+                    "  channel c strength 0.6\n  power spend\n  resource budget = 50 USD\n"
+                    "  responsibility pay requires spend, budget\n}\n",
+                    "model.sphere": 'import "treasury.sphere"\nsphere Ministry : administrative within Treasury {\n'
+                    "  power spend\n  resource share = 80 USD from Treasury.budget\n"
+                    "  responsibility serve requires spend, share\n}\n"})
+    monkeypatch.chdir(tmp_path)
+
+    def hook(name: str, *files: str) -> tuple[int, str]:
+        program, command, *options = entries[name]
+        assert (program, command) == ("sphere", "check")
+        status, out, _ = run([*options, *files], capsys)
+        return status, out
+
+    assert hook("sphere-check", "treasury.sphere")[0] == 0  # pre-commit names only the changed file
+    status, out = hook("sphere-check-models")  # pass_filenames: false
+    assert status == 1 and "treasury.sphere:4:3: NEST003" in out

@@ -1,5 +1,6 @@
-"""What every command shares: finding entry files, the configuration built from
-the nearest file and the command line, and writing output."""
+"""What every command shares: the configuration of each path (its nearest
+file's, with the command line's options over it) and writing output. Which
+files a run checks is :mod:`.discovery`'s."""
 
 from __future__ import annotations
 

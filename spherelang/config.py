@@ -6,7 +6,7 @@ The CLI and the API build the same :class:`Config`; configuration files
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
@@ -62,10 +62,62 @@ def matches(code: str, selectors: Iterable[str]) -> bool:
     return any(s == "ALL" or folded.startswith(s.casefold()) for s in selectors)
 
 
+def _specificity(code: str, selectors: Iterable[str]) -> int:
+    """How closely the most specific of ``selectors`` matching ``code`` names
+    it: the prefix length (``ALL`` 0, ``BAL`` 3, ``BAL001`` 6); -1 for none."""
+    folded = code.casefold()
+    return max((0 if s == "ALL" else len(s) for s in selectors
+                if s == "ALL" or folded.startswith(s.casefold())), default=-1)
+
+
+@attrs.frozen(slots=True)
+class Selection:
+    """One layer of rule selection, as ruff has them: a configuration file's
+    (``select``, ``extend-select``, ``ignore`` and ``extend-ignore``) or the
+    command line's (``--select``, ``--extend-select``, ``--ignore``,
+    ``--extend-ignore``). ``select`` is ``None`` when the layer does not set it.
+
+    Within a layer the most specific selector that matches a code decides
+    (``--ignore BAL --select BAL001`` keeps BAL001); on a tie, ignore wins.
+    """
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def decide(self, code: str, enabled: bool) -> bool:
+        """Whether ``code`` is on after this layer, ``enabled`` before it. A
+        layer that sets ``select`` starts again from nothing (ruff's "the
+        highest-priority select is the basis of the rule set"); one that does
+        not only adjusts what came before."""
+        on = _specificity(code, (*(self.select or ()), *self.extend_select))
+        off = _specificity(code, self.ignore)
+        if off >= 0 and off >= on:
+            return False
+        if on >= 0:
+            return True
+        return False if self.select is not None else enabled
+
+    def selectors(self) -> Iterator[tuple[str, str]]:
+        """(option, selector) for every selector in the layer."""
+        for option, values in (("select", self.select or ()), ("extend-select", self.extend_select),
+                               ("ignore", self.ignore)):
+            for value in values:
+                yield option, value
+
+
 @attrs.frozen(slots=True)
 class Config:
-    select: tuple[str, ...] = ()          # empty: every code
+    #: The configuration's own selection (a file's, or the API's): ``select``
+    #: (empty: every code), then ``extend_select``, ``ignore`` and
+    #: ``extend_ignore`` adjust it; ``command_line`` is applied on top.
+    select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    #: The command line's layer (``--select`` replaces the selection above it,
+    #: ``--extend-select``/``--ignore``/``--extend-ignore`` adjust it).
+    command_line: Selection | None = None
     fail_on: Severity = Severity.ERROR
     severity: Mapping[str, Severity] = attrs.field(factory=dict)
     corridor_tolerance: float = DEFAULT_CORRIDOR_TOLERANCE
@@ -79,10 +131,21 @@ class Config:
     #: (LANGUAGE.md §8.3); None: its latest value. Models are resolved at it.
     year: int | None = None
 
+    #: Check files named on the command line against ``exclude`` too (ruff's ``force-exclude``).
+    force_exclude: bool = False
+
+    @property
+    def selections(self) -> tuple[Selection, ...]:
+        """The layers of rule selection in the order they apply (ruff's
+        precedence): this configuration's, then the command line's."""
+        own = Selection(self.select or None, self.extend_select, (*self.ignore, *self.extend_ignore))
+        return (own,) if self.command_line is None else (own, self.command_line)
+
     def wants(self, code: str) -> bool:
-        if self.select and not matches(code, self.select):
-            return False
-        return not matches(code, self.ignore)
+        enabled = True  # the default selection: every code
+        for layer in self.selections:
+            enabled = layer.decide(code, enabled)
+        return enabled
 
     def severity_of(self, code: str, default: Severity) -> Severity:
         found = self.severity.get(code)

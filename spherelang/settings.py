@@ -1,8 +1,10 @@
 """Configuration files: ``sphere.toml`` (keys at top level) or ``pyproject.toml``
 (``[tool.spherelang]``), the nearest one above the checked path, or ``--config``.
 
-Keys: ``select``, ``ignore`` (lists of codes or prefixes), ``fail-on``,
-``exclude`` (globs), ``corridor-tolerance``, ``elasticity-threshold``,
+Keys: ``select``, ``ignore``, ``extend-select``, ``extend-ignore`` (lists of
+codes or prefixes, combined as ruff does: see :class:`spherelang.config.Selection`),
+``fail-on``, ``exclude`` (gitignore-style patterns, anchored at the file's
+directory), ``force-exclude``, ``corridor-tolerance``, ``elasticity-threshold``,
 ``rule-budget``, ``max-file-size`` (bytes), ``cache`` (true/false), and a ``severity`` table mapping a
 code to ``error``/``warning``/``info``. An unknown key or a bad value is a
 :class:`SphereUsageError` naming it (the CLI exits 2).
@@ -26,17 +28,86 @@ def find_config(start: str) -> str | None:
     """The nearest ``sphere.toml``, or ``pyproject.toml`` with ``[tool.spherelang]``,
     in ``start`` (a file's directory) or above it."""
     here = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
+    return _nearest_config(here, {})
+
+
+def _config_in(directory: str) -> str | None:
+    candidate = os.path.join(directory, "sphere.toml")
+    if os.path.isfile(candidate):
+        return candidate
+    candidate = os.path.join(directory, "pyproject.toml")
+    if os.path.isfile(candidate) and _table(_read(candidate), candidate) is not None:
+        return candidate
+    return None
+
+
+def _nearest_config(directory: str, known: dict[str, str | None]) -> str | None:
+    """The nearest configuration in ``directory`` (absolute) or above it; the
+    answer for every directory on the way is remembered in ``known``."""
+    walked: list[str] = []
+    here = directory
+    found: str | None = None
     while True:
-        candidate = os.path.join(here, "sphere.toml")
-        if os.path.isfile(candidate):
-            return candidate
-        candidate = os.path.join(here, "pyproject.toml")
-        if os.path.isfile(candidate) and _table(_read(candidate), candidate) is not None:
-            return candidate
+        if here in known:
+            found = known[here]
+            break
+        walked.append(here)
+        found = _config_in(here)
         parent = os.path.dirname(here)
-        if parent == here:
-            return None
+        if found is not None or parent == here:
+            break
         here = parent
+    for path in walked:
+        known[path] = found
+    return found
+
+
+@attrs.frozen
+class Settings:
+    """The configuration that governs a path, and the file it came from
+    (``None``: no file, the defaults); ``exclude`` patterns are anchored at
+    that file's directory."""
+
+    config: Config
+    path: str | None = None
+
+    @property
+    def directory(self) -> str | None:
+        return os.path.dirname(self.path) if self.path is not None else None
+
+
+class ConfigResolver:
+    """The configuration of each path, as ruff finds it: the nearest
+    configuration file above the path (or ``fixed``, the one file given with
+    ``--config``, for every path), read over ``base``, then ``adjust``
+    applied (the command line's options, which override every file).
+
+    Directories and files are looked up once each, so a scan of a large
+    tree reads each configuration file once."""
+
+    def __init__(self, base: Config, adjust: Callable[[Config], Config] = lambda c: c,
+                 fixed: str | None = None) -> None:
+        self.base, self.adjust, self.fixed = base, adjust, fixed
+        self._nearest: dict[str, str | None] = {}
+        self._settings: dict[str | None, Settings] = {}
+
+    def for_directory(self, directory: str) -> Settings:
+        """The settings that govern what lies in ``directory``."""
+        path = self.fixed if self.fixed is not None else _nearest_config(os.path.abspath(directory),
+                                                                        self._nearest)
+        found = self._settings.get(path)
+        if found is None:
+            config = read_config(path, self.base) if path is not None else self.base
+            found = self._settings[path] = Settings(self.adjust(config), path)
+        return found
+
+    def for_file(self, path: str) -> Settings:
+        """The settings of the file at ``path`` (which need not exist: stdin's name)."""
+        return self.for_directory(os.path.dirname(os.path.abspath(path)))
+
+    def used(self) -> list[Settings]:
+        """Every settings looked up so far, each once."""
+        return list(self._settings.values())
 
 
 def _read(path: str) -> dict[str, Any]:
@@ -108,6 +179,9 @@ def _severities(key: str, value: Any) -> dict[str, Severity]:
 _KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "select": ("select", _codes),
     "ignore": ("ignore", _codes),
+    "extend-select": ("extend_select", _codes),
+    "extend-ignore": ("extend_ignore", _codes),
+    "force-exclude": ("force_exclude", _boolean),
     "fail-on": ("fail_on", _severity),
     "exclude": ("exclude", _globs),
     "severity": ("severity", _severities),
@@ -132,7 +206,10 @@ def read_config(path: str, base: Config | None = None) -> Config:
             known = ", ".join(sorted(_KEYS))
             raise SphereUsageError(f"{path}: unknown key '{key}' (known keys: {known})")
         field, convert = _KEYS[key]
-        converted = convert(key, value)
+        try:
+            converted = convert(key, value)
+        except SphereUsageError as exc:  # each entry may have its own file: say which
+            raise SphereUsageError(f"{path}: {exc}") from None
         if field == "limits":
             converted = attrs.evolve(config.limits, max_file_bytes=converted)
         changes[field] = converted
@@ -164,9 +241,10 @@ def check_option(key: str, value: Any) -> Any:
             raise SphereUsageError("'severity' must map codes to Severity values or 'error'/'warning'/'info'")
         return {parse_codes([c], key)[0]: (v if isinstance(v, Severity) else _severity(f"{key}.{c}", v))
                 for c, v in value.items()}
-    if key in ("select", "ignore"):
+    if key in ("select", "ignore", "extend_select", "extend_ignore"):
         return parse_codes(value, key)
     convert = _API_OPTIONS.get(key)
     if convert is None:
-        raise SphereUsageError(f"unknown option '{key}' (known: {', '.join(sorted([*_API_OPTIONS, 'fail_on', 'severity']))})")
+        known = sorted([*_API_OPTIONS, "fail_on", "severity", "extend_select", "extend_ignore"])
+        raise SphereUsageError(f"unknown option '{key}' (known: {', '.join(known)})")
     return convert(key, value)

@@ -31,10 +31,12 @@ class TestRun:
         return 100.0 * len(set(self.exercised) & set(self.known)) / len(self.known) if self.known else 100.0
 
 
-def run_tests(entries: Sequence[str], config: Config) -> TestRun:
-    """Check every entry (all severities) and compare with its expectations."""
+def run_tests(entries: Sequence[str], config: Config, configs: Sequence[Config] | None = None) -> TestRun:
+    """Check every entry (all severities) and compare with its expectations;
+    ``configs``: each entry's own configuration (else ``config`` for all)."""
     config = attrs.evolve(config, fail_on=Severity.INFO)
-    report = check_entries(entries, config)
+    chosen = [attrs.evolve(c, fail_on=Severity.INFO) for c in configs] if configs is not None else None
+    report = check_entries(entries, config, configs=chosen)
     judged = {os.path.realpath(e) for e in entries}
     expected = read_expectations(entries)
     mismatches = compare(expected, report.violations, judged)

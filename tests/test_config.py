@@ -43,8 +43,9 @@ def test_pyproject_table_and_precedence(project: Path, capsys: pytest.CaptureFix
         '[project]\nname = "x"\n\n[tool.spherelang]\nignore = ["ELA"]\nfail-on = "warning"\n'
         '[tool.spherelang.severity]\nBAL004 = "error"\n')
     assert codes(["m.sphere"], capsys) == (1, {"BAL004": "error"})
-    # the command line overrides the file
-    assert codes(["--ignore", "BAL004", "m.sphere"], capsys) == (1, {"ELA002": "warning"})
+    # --ignore adds to the file's ignore (ruff); --select replaces the file's selection, its ignore included
+    assert codes(["--ignore", "BAL004", "m.sphere"], capsys) == (0, {})
+    assert codes(["--select", "ELA", "m.sphere"], capsys) == (1, {"ELA002": "warning"})
     assert codes(["--fail-on", "error", "--ignore", "ELA", "m.sphere"], capsys)[0] == 1
 
 
@@ -95,3 +96,4 @@ def test_bad_configuration_exits_2_naming_it(project: Path, capsys: pytest.Captu
         main(["check", "m.sphere"])
     err = capsys.readouterr().err
     assert info.value.code == 2 and words in err and "Traceback" not in err
+    assert "sphere.toml" in err  # each entry may have its own configuration: the message names the file

@@ -189,3 +189,63 @@ def test_a_sphere_joined_with_within_is_a_child_for_scenarios(tmp_path: Path) ->
     rows = [(row.path, row.figures.capacity) for row in swapped.spheres]
     assert rows == [("Nation", None), ("Nation.Min", 0.2)]
     assert swapped.introduced == ()
+
+
+# ---------------------------------------------------------------- a scenario over several entries
+
+FRAME = """\
+sphere Frame : political {
+  channel elections strength 0.6
+  capacity 0.41
+  sphere Ministry : administrative {
+    capacity 0.9
+  }
+}
+"""
+PROVINCE = """\
+import "frame.sphere"
+sphere Province : operational within Frame.Ministry {
+  capacity 0.8
+}
+scenario S {
+  in Frame { capacity 0.55 }
+}
+"""
+OTHER = """\
+sphere Other : political {
+  channel elections strength 0.6
+  capacity 0.2
+  sphere Held : administrative { capacity 0.7 }
+}
+"""
+
+
+def test_a_scenario_over_several_entries_gives_one_result_whatever_the_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from spherelang.cli import main
+
+    for name, text in (("frame.sphere", FRAME), ("province.sphere", PROVINCE), ("other.sphere", OTHER)):
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+
+    def check(*files: str, fmt: str = "json") -> str:
+        with pytest.raises(SystemExit):
+            main(["check", "--no-cache", "--format", fmt, "--scenario", "S", *files])
+        return capsys.readouterr().out
+
+    forward = check("frame.sphere", "province.sphere", "other.sphere")
+    for order in (("province.sphere", "frame.sphere", "other.sphere"), ("other.sphere", "frame.sphere",
+                                                                       "province.sphere")):
+        assert check(*order) == forward
+    assert check("frame.sphere", "province.sphere", fmt="text") == check("province.sphere", "frame.sphere",
+                                                                         fmt="text")
+    # frame.sphere is read by the model that has the scenario: it is shown as the scenario leaves it,
+    # never at baseline; other.sphere, which no model with the scenario reads, at baseline
+    import json
+
+    found = {(v["file"], v["sphere"]): v["message"] for v in json.loads(forward)["violations"]}
+    assert set(found) == {("frame.sphere", "Frame.Ministry"), ("province.sphere", "Frame.Ministry.Province"),
+                          ("other.sphere", "Other.Held")}
+    assert "0.55" in found[("frame.sphere", "Frame.Ministry")] and "0.41" not in found[("frame.sphere",
+                                                                                        "Frame.Ministry")]
+    assert "0.2" in found[("other.sphere", "Other.Held")]

@@ -29,7 +29,7 @@ _ORDER = (
     # user rules
     "RUL001", "RUL002", "RUL003",
     # suppression comments
-    "SUP001",
+    "SUP001", "SUP002",
 )
 
 #: Every built-in code, in documentation order.

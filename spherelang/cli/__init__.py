@@ -15,7 +15,7 @@ import click
 
 from . import analysis, check, codes, models, tools, trend  # noqa: F401  (each adds its commands to the group)
 from .group import cli
-from .options import find_entries
+from .discovery import find_entries
 
 __all__ = ["cli", "find_entries", "main", "run"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .group import cli
-from .options import find_entries
+from .discovery import find_entries
 
 @cli.command()
 @click.argument("code")

@@ -1,53 +1,22 @@
-"""What every command shares: finding entry files, the configuration built from
-the nearest file and the command line, and writing output."""
+"""What every command shares: the configuration of each path (its nearest
+file's, with the command line's options over it) and writing output. Which
+files a run checks is :mod:`.discovery`'s."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import click
 
 if TYPE_CHECKING:
-    from ..config import Config
+    from ..config import Config, Selection
+    from ..settings import ConfigResolver
 
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox"})
 FORMATS = ("text", "concise", "json", "sarif", "github", "junit", "gitlab")
 SEVERITIES = ("error", "warning", "info")
-
-
-def find_entries(paths: Sequence[str], exclude: Sequence[str] = ()) -> list[str]:
-    """Files named, and ``*.sphere`` files found recursively in directories."""
-    import fnmatch
-
-    entries: list[str] = []
-    for path in paths:
-        if os.path.isdir(path):
-            entries.extend(_walk(path, exclude, fnmatch.fnmatch))
-        elif os.path.isfile(path):
-            entries.append(path)
-        elif os.path.lexists(path):
-            raise click.UsageError(f"{path}: not a regular file")
-        else:
-            raise click.UsageError(f"{path}: no such file or directory")
-    return list(dict.fromkeys(entries))
-
-
-def _walk(top: str, exclude: Sequence[str], match: Any) -> Iterator[str]:
-    for here, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
-                         and not _excluded(os.path.join(here, d), exclude, match))
-        for name in sorted(files):
-            full = os.path.join(here, name)
-            if name.endswith(".sphere") and not _excluded(full, exclude, match):
-                yield full
-
-
-def _excluded(path: str, patterns: Sequence[str], match: Any) -> bool:
-    norm = os.path.normpath(path).replace(os.sep, "/")
-    return any(match(norm, p) or match(os.path.basename(norm), p) or match(norm, f"*/{p}") for p in patterns)
 
 
 def style(enabled: bool) -> Any:
@@ -77,33 +46,62 @@ def build_config(select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str 
                   year: int | None = None) -> Config:
     """The configuration file (``--config``, else the nearest one above ``start``),
     overridden by command-line options. The command line caches parses by default."""
-    import attrs
+    options = CommandLine(select=select, ignore=ignore, fail_on=fail_on, tolerance=tolerance, threshold=threshold,
+                          budget=budget, cache=cache, year=year)
+    resolver = config_resolver(options, config_file)
+    return (resolver.for_directory(start) if os.path.isdir(start) else resolver.for_file(start)).config
 
-    from ..config import DEFAULT_CONFIG, parse_codes
-    from ..diagnostics import Severity
-    from ..settings import find_config, read_config
 
-    path = config_file or find_config(start)
-    base = read_config(path, attrs.evolve(DEFAULT_CONFIG, cache=True)) if path else attrs.evolve(
-        DEFAULT_CONFIG, cache=True)
-    changes: dict[str, Any] = {}
-    if cache is not None:
-        changes["cache"] = cache
-    if select:
-        changes["select"] = parse_codes(",".join(select), "--select")
-    if ignore:
-        changes["ignore"] = parse_codes(",".join(ignore), "--ignore")
-    if fail_on:
-        changes["fail_on"] = Severity.parse(fail_on)
-    if tolerance is not None:
-        changes["corridor_tolerance"] = tolerance
-    if threshold is not None:
-        changes["elasticity_threshold"] = threshold
-    if budget is not None:
-        changes["rule_budget"] = budget
-    if year is not None:
-        changes["year"] = year
-    return attrs.evolve(base, **changes)
+def config_resolver(options: CommandLine, config_file: str | None = None) -> ConfigResolver:
+    """The configuration of each path: its nearest file's (or ``config_file``'s),
+    with the command line's ``options`` over it."""
+    from ..config import DEFAULT_CONFIG
+    from ..settings import ConfigResolver
+
+    return ConfigResolver(attrs.evolve(DEFAULT_CONFIG, cache=True), options.apply, config_file)
+
+
+@attrs.frozen
+class CommandLine:
+    """The options of a command that override every configuration file."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    fail_on: str | None = None
+    tolerance: float | None = None
+    threshold: float | None = None
+    budget: int | None = None
+    cache: bool | None = None
+    year: int | None = None
+    force_exclude: bool | None = None
+
+    def selection(self) -> Selection | None:
+        """The command line's layer of rule selection (ruff's precedence: a
+        ``--select`` replaces every file's selection, the others adjust it)."""
+        from ..config import Selection, parse_codes
+
+        if not (self.select or self.ignore or self.extend_select or self.extend_ignore):
+            return None
+        return Selection(parse_codes(",".join(self.select), "--select") or None,
+                         parse_codes(",".join(self.extend_select), "--extend-select"),
+                         (*parse_codes(",".join(self.ignore), "--ignore"),
+                          *parse_codes(",".join(self.extend_ignore), "--extend-ignore")))
+
+    def apply(self, config: Config) -> Config:
+        from ..diagnostics import Severity
+
+        changes: dict[str, Any] = {}
+        for field, value in (("cache", self.cache), ("corridor_tolerance", self.tolerance),
+                             ("elasticity_threshold", self.threshold), ("rule_budget", self.budget),
+                             ("year", self.year), ("force_exclude", self.force_exclude),
+                             ("command_line", self.selection())):
+            if value is not None:
+                changes[field] = value
+        if self.fail_on:
+            changes["fail_on"] = Severity.parse(self.fail_on)
+        return attrs.evolve(config, **changes)
 
 
 _threshold_options = [

@@ -7,7 +7,8 @@ import sys
 import click
 
 from .group import cli
-from .options import build_config, find_entries
+from .discovery import find_entries
+from .options import CommandLine, config_resolver
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
@@ -44,9 +45,9 @@ def test_command(paths: tuple[str, ...], coverage: bool, coverage_min: float | N
     from ..report.paths import display_path
     from ..testing import coverage_object, run_tests
 
-    config = build_config((), (), None, None, None, None, config_file, paths[0] if paths else ".")
-    entries = find_entries(paths or (".",), config.exclude)
-    run = run_tests(entries, config)
+    resolver = config_resolver(CommandLine(), config_file)
+    entries = find_entries(paths or (".",), resolver)
+    run = run_tests(entries, resolver.for_directory(".").config, [resolver.for_file(e).config for e in entries])
     coverage = coverage or coverage_min is not None
     below = coverage_min is not None and run.coverage + 1e-9 < coverage_min
     if fmt == "json":

@@ -86,8 +86,8 @@ class Loader:
 
     def __init__(self, entry: str, root: str, limits: Limits, cache: ParseCache | None = None,
                  jobs: int = 1, digests: dict[str, str] | None = None,
-                 given: Mapping[str, str | ast.File] | None = None) -> None:
-        #: Files whose content the caller holds (absolute path -> text or parsed file):
+                 given: Mapping[str, str | bytes | ast.File] | None = None) -> None:
+        #: Files whose content the caller holds (absolute path -> text, bytes or parsed file):
         #: read from here instead of the disk, as an editor's unsaved buffer or ``loads``.
         self.given = {os.path.abspath(p): f for p, f in (given or {}).items()}
         self.cache = cache
@@ -141,9 +141,11 @@ class Loader:
                 self.digests[path] = digest
         return self.parse_data(data, path, digest)
 
-    def read_given(self, path: str, content: str | ast.File) -> ast.File | None:
+    def read_given(self, path: str, content: str | bytes | ast.File) -> ast.File | None:
         if isinstance(content, ast.File):
             return attrs.evolve(content, path=path) if content.path != path else content
+        if isinstance(content, bytes):  # standard input: decoded as a file is (SPH005 when it is not UTF-8)
+            return self.parse_data(content, path, None)
         # lone surrogates cannot be UTF-8: kept as bytes that are not, they are SPH005
         return self.parse_data(content.encode("utf-8", "surrogatepass"), path, None)
 
@@ -333,7 +335,7 @@ def _show(path: str) -> str:
 
 def load_model(entry: str, *, root: str | None = None, limits: Limits = DEFAULT_LIMITS,
                cache: bool = False, jobs: int = 1, digests: dict[str, str] | None = None,
-               given: Mapping[str, str | ast.File] | None = None) -> LoadedModel:
+               given: Mapping[str, str | bytes | ast.File] | None = None) -> LoadedModel:
     """Load ``entry`` and everything it imports (never raises for bad input).
 
     With ``cache``, parsed files are kept in the project root's ``.sphere_cache``
@@ -345,8 +347,8 @@ def load_model(entry: str, *, root: str | None = None, limits: Limits = DEFAULT_
     only for a model with enough to parse, and only where they can be forked
     safely (see :mod:`.parallel`). With ``digests``, the :func:`file_digest`
     of every file parsed is recorded there. ``given`` maps paths to content
-    the caller holds (a text, or a file ``parse`` returned), read instead of
-    the disk.
+    the caller holds (a text, bytes as read from standard input, or a file
+    ``parse`` returned), read instead of the disk.
     """
     root = os.path.abspath(root) if root else find_project_root(entry)
     home = cache_home(root, is_marked(root)) if cache else None

@@ -9,6 +9,7 @@ rules and reports only read. The model holds no syntax-tree objects.
 
 from .binding import Binding, binding_figures, model_binding
 from .declarations import (
+    Allow,
     DetachedSphere,
     Duplicate,
     Rule,
@@ -34,6 +35,7 @@ from .model import (
 )
 
 __all__ = [
+    "Allow",
     "Binding",
     "Channel",
     "Corridor",

@@ -24,6 +24,17 @@ class Suppression:
 
 
 @attrs.frozen
+class Allow:
+    """An ``allow CODE "reason"`` statement: the code as written, the span of
+    its code token, and the path of the sphere it stands in (SUP002 judges
+    whether the code names anything)."""
+
+    code: str
+    span: Span
+    sphere: str
+
+
+@attrs.frozen
 class SourceFile:
     """One file of the model: its path, its ``model "..."`` title and its
     suppression comments."""

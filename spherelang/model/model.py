@@ -15,7 +15,7 @@ from typing import Union
 import attrs
 
 from ..diagnostics import Finding, Span
-from .declarations import DetachedSphere, Duplicate, Rule, Scenario, SourceFile
+from .declarations import Allow, DetachedSphere, Duplicate, Rule, Scenario, SourceFile
 
 
 class LinkStatus(enum.Enum):
@@ -283,6 +283,8 @@ class Model:
     scenario: str | None = None
     #: The year the indicators were selected at (``--year``); None: each series' latest.
     year: int | None = None
+    #: Every ``allow`` statement of the spheres in the tree, in source order.
+    allows: tuple[Allow, ...] = ()
 
     @property
     def broken(self) -> bool:

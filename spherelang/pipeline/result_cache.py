@@ -72,7 +72,7 @@ def tool_fingerprint() -> bytes:
 def config_fingerprint(config: Config) -> bytes:
     """What of the configuration changes one entry's diagnostics (not which
     entries a run checks, nor where the cache lives)."""
-    shape = (config.select, config.ignore, sorted((c, s.name) for c, s in config.severity.items()),
+    shape = (config.selections, sorted((c, s.name) for c, s in config.severity.items()),
              config.corridor_tolerance, config.elasticity_threshold, config.rule_budget,
              attrs.astuple(config.limits), config.year)
     return repr(shape).encode()

@@ -21,7 +21,8 @@ from ..rulelang import run_python_rules, run_user_rules
 from ..syntax import ast
 from .gc import paused_gc
 from .stamp import rule_severities, stamp
-from .suppressions import SuppressionKey, judged_suppressions, suppress_and_select, unused_suppressions
+from .suppressions import (SuppressionKey, judged_allows, judged_suppressions, known_codes, suppress_and_select,
+                           unknown_allows, unused_suppressions)
 
 
 def open_model(path: str | os.PathLike[str], config: Config = DEFAULT_CONFIG, *, strict: bool = True,
@@ -84,8 +85,8 @@ def stamped_findings(model: Model, config: Config) -> list[Diagnostic]:
 
 def diagnose(model: Model, config: Config = DEFAULT_CONFIG,
              used: set[SuppressionKey] | None = None) -> list[Diagnostic]:
-    """Every diagnostic of one model, suppressed and selected (without SUP001,
-    which needs every model of a run); the suppression comments used are
+    """Every diagnostic of one model, suppressed and selected (without SUP001
+    and SUP002, which need every model of a run); the suppression comments used are
     added to ``used``."""
     with paused_gc():
         return suppress_and_select(model, stamped_findings(model, config), config,
@@ -93,10 +94,13 @@ def diagnose(model: Model, config: Config = DEFAULT_CONFIG,
 
 
 def diagnose_alone(model: Model, config: Config = DEFAULT_CONFIG) -> list[Diagnostic]:
-    """One model's diagnostics when it is the whole run: SUP001 included."""
+    """One model's diagnostics when it is the whole run: SUP001 and SUP002 included."""
     used: set[SuppressionKey] = set()
     found = diagnose(model, config, used)
-    return found + unused_suppressions([judged_suppressions(model)], used, config)
+    table = judged_suppressions(model)
+    known = known_codes(r.code for r in model.rules)
+    found += unknown_allows(judged_allows(model), known, table, used, config)
+    return found + unused_suppressions([table], used, config, known)
 
 
 def model_files(model: Model) -> list[str]:

@@ -4,7 +4,8 @@ line, and SUP001 for a comment that suppressed nothing.
 ``allow`` applies to what is reported about its sphere and members (not its
 children); a comment applies to what is reported on its line. A comment is
 used when any model of the run needed it, so SUP001 is judged once every
-model has been checked.
+model has been checked; so is SUP002 (a code in ``allow`` or a comment that
+no check, rule or installed plugin of the run reports).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..config import Config
-from ..diagnostics import Diagnostic, Finding
-from ..model import Model, Suppression
+from ..diagnostics import Diagnostic, Finding, Span
+from ..model import Allow, Model, Suppression
+from ..suggest import closest
 from .stamp import stamp
 
 #: A suppression comment a diagnostic used: file, line, code ("" for a comment without codes).
@@ -83,22 +85,67 @@ def judged_suppressions(model: Model) -> SuppressionTable:
     return {} if model.broken else suppression_table(model)
 
 
+def judged_allows(model: Model) -> tuple[Allow, ...]:
+    """The ``allow`` statements SUP002 judges: none of a broken model, whose
+    rules (and so whose codes) were never read."""
+    return () if model.broken else model.allows
+
+
+def known_codes(rule_codes: Iterable[str] = ()) -> frozenset[str]:
+    """The codes a run can report: the built-in ones, the installed Python
+    rules' and ``rule_codes`` (the models' own ``rule`` blocks)."""
+    from ..checks import BUILTIN_CODES
+    from ..rulelang.plugins import default_registry
+
+    return BUILTIN_CODES | default_registry().codes() | frozenset(rule_codes)
+
+
+def unknown_allows(allows: Iterable[Allow], known: frozenset[str], by_line: SuppressionTable,
+                   used: set[SuppressionKey], config: Config) -> list[Diagnostic]:
+    """SUP002 for each ``allow`` whose code names nothing the run can report
+    (it matches codes exactly, as ``allow`` does). ``allow SUP002`` in the
+    sphere, or a ``// sphere: ignore`` comment on the line that covers SUP002
+    (which is then used), silences it."""
+    if not config.wants("SUP002"):
+        return []
+    allows = list(allows)
+    silenced = {a.sphere for a in allows if a.code == "SUP002"}
+    found = [_unknown(a.code, known, a.span, "allow", a.sphere)
+             for a in allows if a.code not in known and a.sphere not in silenced]
+    return [d for d in stamp(found, config) if not (by_line and _suppressed(d, by_line, used))]
+
+
 def unused_suppressions(tables: Iterable[SuppressionTable], used: set[SuppressionKey],
-                        config: Config) -> list[Diagnostic]:
+                        config: Config, known: frozenset[str] | None = None,
+                        seen: set[tuple[str, int]] | None = None) -> list[Diagnostic]:
     """SUP001 for each code of a suppression comment that no model needed
-    (``tables``: :func:`judged_suppressions` of each model of the run)."""
+    (``tables``: :func:`judged_suppressions` of each model of the run); with
+    ``known``, SUP002 instead for a code that names nothing the run can
+    report (the parser upper-cases a comment's codes, so case is not
+    compared). ``seen``: the comments already judged, shared across calls."""
     found: list[Finding] = []
-    seen: set[tuple[str, int]] = set()
+    seen = set() if seen is None else seen
+    folded = {c.casefold(): c for c in known or ()}
     for table in tables:
         for (file, line), sups in table.items():
             if (file, line) in seen:
                 continue
             seen.add((file, line))
             for sup in sups:
-                idle = [c for c in sup.codes if (file, line, c) not in used] if sup.codes else (
+                strange = [c for c in sup.codes if known is not None and c.casefold() not in folded]
+                if strange and config.wants("SUP002"):
+                    found.extend(_unknown(c, folded.values(), sup.span, "a suppression comment") for c in strange)
+                idle = [c for c in sup.codes if (file, line, c) not in used and c not in strange] if sup.codes else (
                     [] if (file, line, "") in used else ["*"])
                 if idle and config.wants("SUP001"):
                     what = "nothing" if idle == ["*"] else ", ".join(f"'{c}'" for c in idle)
                     found.append(Finding("SUP001", f"unused suppression: {what} on this line", sup.span,
                                          hint="remove the comment, or the codes that no longer apply"))
     return list(stamp(found, config))
+
+
+def _unknown(code: str, known: Iterable[str], span: Span, where: str, sphere: str | None = None) -> Finding:
+    best = closest(code, sorted(known))
+    hint = (f"did you mean '{best}'?" if best else
+            "no built-in check, rule of the model or installed plugin reports it; 'sphere rules' lists the codes")
+    return Finding("SUP002", f"unknown code '{code}' in {where}", span, sphere=sphere, hint=hint, subject=code)

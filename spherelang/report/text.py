@@ -4,7 +4,7 @@ caret, and the evaluation table."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from ..diagnostics import Diagnostic, Severity
 from ..evaluator import FIGURES, SphereFigures, SphereTrend, Trend, reform_effect
@@ -33,8 +33,10 @@ class SourceCache:
     refused for lying outside the project is never quoted.
     """
 
-    def __init__(self, allowed: set[str] | None = None) -> None:
-        self._lines: dict[str, list[str] | None] = {}
+    def __init__(self, allowed: set[str] | None = None, given: Mapping[str, bytes] | None = None) -> None:
+        # ``given``: content checked instead of the disk (standard input), by absolute path
+        self._lines: dict[str, list[str] | None] = {os.path.abspath(p): self._decode(b)
+                                                     for p, b in (given or {}).items()}
         self._allowed = allowed
 
     def line(self, path: str, number: int) -> str | None:
@@ -46,12 +48,19 @@ class SourceCache:
             return None
         return lines[number - 1]
 
-    @staticmethod
-    def _read(path: str) -> list[str] | None:
+    @classmethod
+    def _read(cls, path: str) -> list[str] | None:
         try:
             with open(path, "rb") as fh:
-                return decode(fh.read()).split("\n")
-        except (OSError, ValueError, Exception):  # noqa: BLE001 - a snippet is optional
+                return cls._decode(fh.read())
+        except OSError:  # a snippet is optional
+            return None
+
+    @staticmethod
+    def _decode(data: bytes) -> list[str] | None:
+        try:
+            return decode(data).split("\n")
+        except Exception:  # noqa: BLE001 - a snippet is optional
             return None
 
 
@@ -89,8 +98,8 @@ def summary(report: Report) -> str:
     return f"Found {parts[0]}, {parts[1]} and {parts[2]} in {files}."
 
 
-def report(rep: Report, style: Style = plain) -> str:
-    sources = SourceCache({os.path.realpath(f) for f in rep.files})
+def report(rep: Report, style: Style = plain, given: Mapping[str, bytes] | None = None) -> str:
+    sources = SourceCache({os.path.realpath(f) for f in rep.files}, given)
     blocks = [diagnostic(d, sources, style) for d in in_display_order(rep.violations)]
     blocks.append(summary(rep))
     return "\n\n".join(blocks) + "\n"

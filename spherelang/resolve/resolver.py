@@ -91,7 +91,7 @@ class _Resolver:
         return Model(
             entry=entry, root=root, sources=sources, layers=tree.layers, spheres=spheres, rules=rules,
             scenarios=scenarios, duplicates=tuple(duplicates), detached=detached, by_path=tree.by_path,
-            loading=findings, year=self.year,
+            loading=findings, year=self.year, allows=tuple(tree.allows),
         )
 
     # ---------------------------------------------------------------- spheres

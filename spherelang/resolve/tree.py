@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from ..diagnostics import Span
-from ..model import Duplicate
+from ..model import Allow, Duplicate
 from ..syntax import ast
 from ..syntax.deferred import member_at, member_heads
 
@@ -69,6 +69,8 @@ class Tree:
     duplicates: list[Duplicate]
     #: Top-level declarations whose ``within`` names no sphere.
     detached: list[ast.SphereDecl]
+    #: The ``allow`` statements of the placed spheres (SUP002).
+    allows: list[Allow] = attrs.field(factory=list)
 
     def ancestors(self, scope: Scope) -> Iterator[Scope]:
         """Nearest first."""
@@ -204,6 +206,8 @@ def _collect_members(tree: Tree) -> None:
                 if scope.allows is None:
                     scope.allows = set()
                 scope.allows.add(name)  # type: ignore[arg-type]
+                code = member_at(members, position).code  # built alone: SUP002 points at the code
+                tree.allows.append(Allow(code.text, code.span, scope.path))
             elif kind == "capacity":
                 member = member_at(members, position)
                 if scope.capacity_decl is None:

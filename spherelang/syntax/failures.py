@@ -5,6 +5,7 @@ the contract gives."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken
@@ -182,7 +183,8 @@ def _really_expected(exc: UnexpectedToken) -> set[str]:
     in the others (``for`` and ``remove`` after a sphere's member): each
     candidate is tried on a copy of the parser, and only those it takes count."""
     try:
-        return {t for t in exc.interactive_parser.accepts() if t.isupper() or t == "$END"}
+        accepts: Callable[[], set[str]] = exc.interactive_parser.accepts  # lark leaves it unannotated
+        return {t for t in accepts() if t.isupper() or t == "$END"}
     except Exception:  # noqa: BLE001 - lark internals vary; fall back to its own set
         return set(exc.expected)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import attrs
@@ -92,6 +93,69 @@ class Span(NamedTuple):
         return Span(self.file, self.line, self.column, other.end_line, other.end_column)
 
 
+class Related(NamedTuple):
+    """A second place a diagnostic points at, and what it shows there
+    (``allocated here``, ``first declared here``): rustc's secondary label,
+    SARIF's related location.
+
+    It reads like the :class:`Span` it wraps (``related.line``), so code
+    written when related locations were bare spans keeps working.
+    """
+
+    span: Span
+    note: str = ""
+
+    @property
+    def file(self) -> str:
+        return self.span.file
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    @property
+    def column(self) -> int:
+        return self.span.column
+
+    @property
+    def end_line(self) -> int:
+        return self.span.end_line
+
+    @property
+    def end_column(self) -> int:
+        return self.span.end_column
+
+
+def related_locations(items: Iterable[Related | Span]) -> tuple[Related, ...]:
+    """Related locations from labelled ones or bare spans (a bare span gets no note)."""
+    if not items:
+        return ()
+    return tuple(item if isinstance(item, Related) else Related(item) for item in items)
+
+
+def related_dict(related: Related, file: str) -> dict[str, object]:
+    """A related location as the JSON output gives it (``file`` as it is to be shown)."""
+    s = related.span
+    return {"file": file, "line": s.line, "column": s.column, "end_line": s.end_line,
+            "end_column": s.end_column, "message": related.note}
+
+
+#: Who produced a diagnostic: a check of spherelang itself (the loader and the
+#: parser included); a model's own ``rule`` is ``"rule:" + the file declaring
+#: it``, an installed Python rule ``"plugin:" + module:function``. A code names
+#: what a finding is, the origin which rule found it: a model's rule may reuse
+#: a built-in code, and SARIF must not describe its results as the built-in's.
+BUILTIN = "built-in"
+
+
+def rule_origin(path: str) -> str:
+    return f"rule:{path}"
+
+
+def plugin_origin(name: str) -> str:
+    return f"plugin:{name}"
+
+
 @attrs.frozen(slots=True)
 class Diagnostic:
     """One finding, fully stamped: what, how bad, where, about which sphere."""
@@ -102,10 +166,12 @@ class Diagnostic:
     span: Span
     sphere: str | None = None
     hint: str | None = None
-    related: tuple[Span, ...] = ()
+    related: tuple[Related, ...] = attrs.field(default=(), converter=related_locations)
     #: The member (power, resource, ...) the diagnostic is about, if any; with
     #: ``code`` and ``sphere`` it identifies a violation across scenarios.
     subject: str | None = None
+    #: Which rule found it (:data:`BUILTIN`, a model's rule, a plugin).
+    origin: str = BUILTIN
 
     # The fields of the contract's JSON violation, for API users (LANGUAGE.md §7).
     @property
@@ -132,7 +198,8 @@ class Diagnostic:
         """The violation as ``sphere check --format json`` prints it (the file as given)."""
         return {"code": self.code, "severity": self.severity.label, "message": self.message,
                 "file": self.span.file, "line": self.line, "column": self.column, "end_line": self.end_line,
-                "end_column": self.end_column, "sphere": self.sphere, "hint": self.hint}
+                "end_column": self.end_column, "sphere": self.sphere, "hint": self.hint,
+                "related": [related_dict(r, r.file) for r in self.related]}
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -162,9 +229,9 @@ class Finding:
     span: Span
     sphere: str | None = None
     hint: str | None = None
-    related: tuple[Span, ...] = ()
+    related: tuple[Related, ...] = attrs.field(default=(), converter=related_locations)
     subject: str | None = None
 
-    def stamp(self, severity: Severity) -> Diagnostic:
+    def stamp(self, severity: Severity, origin: str = BUILTIN) -> Diagnostic:
         return Diagnostic(self.code, severity, self.message, self.span, self.sphere, self.hint,
-                          self.related, self.subject)
+                          self.related, self.subject, origin)

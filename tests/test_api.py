@@ -78,7 +78,9 @@ def test_violations_carry_the_json_fields(model_path: Path) -> None:
     row = cor.as_dict()
     assert row == {"code": "COR001", "severity": "info", "message": cor.message, "file": cor.span.file,
                    "line": 8, "column": 3, "end_line": cor.end_line, "end_column": cor.end_column,
-                   "sphere": "Nation.Customs", "hint": cor.hint}
+                   "sphere": "Nation.Customs", "hint": cor.hint,
+                   "related": [{"file": cor.span.file, "line": 1, "column": 1, "end_line": 1, "end_column": 26,
+                                "message": "its capacity, 0.42, sets the ceiling"}]}
     assert max([Severity.INFO, Severity.ERROR]) is Severity.ERROR and Severity.ERROR > "warning"
     # a severity equals its word and hashes like it, so sets and dicts agree with ==
     assert "error" in {Severity.ERROR} and Severity.ERROR in {"error"} and {"info": 1}[Severity.INFO] == 1

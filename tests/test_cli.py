@@ -79,8 +79,10 @@ def test_json_output_shape(project: Path, capsys: pytest.CaptureFixture[str]) ->
     assert data["version"] == 1
     assert data["summary"] == {"files": 1, "errors": 1, "warnings": 1, "infos": 0}
     first = data["violations"][1]
+    # the contract's fields in its order, then the related locations (an extension: a list, here empty)
     assert list(first) == ["code", "severity", "message", "file", "line", "column", "end_line", "end_column",
-                           "sphere", "hint"]
+                           "sphere", "hint", "related"]
+    assert first["related"] == []
     assert (first["code"], first["file"], first["line"], first["column"]) == ("REF001", "m.sphere", 5, 3)
     assert first["sphere"] == "Nation" and first["end_column"] == 49
 

@@ -152,3 +152,84 @@ def test_sarif_uris_are_encoded_and_relative_to_the_repository(tmp_path: Path, m
     assert artifact == {"uri": "models/my%20model%231%20100%25.sphere", "uriBaseId": "%SRCROOT%"}
     assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith(tmp_path.name + "/")
     assert run_["results"][0]["partialFingerprints"]["spherelangIdentity/v1"]
+
+
+def _sarif(capsys: pytest.CaptureFixture[str], *paths: str) -> dict:
+    _, out = run(["check", "--no-cache", "--format", "sarif", *paths], capsys)
+    log = json.loads(out)
+    schema = json.loads((DATA / "sarif-subset.schema.json").read_text())
+    jsonschema.validate(log, schema, format_checker=jsonschema.FormatChecker())
+    return log["runs"][0]
+
+
+def test_sarif_rules_link_to_the_page_of_each_builtin_code(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from spherelang.checks import help_uri
+
+    rules = {r["id"]: r for r in _sarif(capsys, "m.sphere")["tool"]["driver"]["rules"]}
+    assert rules["NEST003"]["helpUri"] == help_uri("NEST003") and help_uri("NEST003").endswith("/NEST003.md")
+    assert "helpUri" not in rules["ORG001"]  # a model's own rule has no page of ours
+
+
+def test_a_user_rule_reusing_a_builtin_code_gets_its_own_rule_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The built-in ELA002's results keep the built-in's metadata, the user
+    rule's results point at an entry that describes the user rule."""
+    (tmp_path / "sphere.toml").write_text("")
+    (tmp_path / "rules.sphere").write_text(
+        'rule ELA002 "every administrative sphere declares a channel" warning {\n'
+        '  for s in spheres where s.layer == "administrative"\n  require count(s.channels) > 0\n}\n')
+    (tmp_path / "m.sphere").write_text(
+        'import "rules.sphere"\nsphere Nation : political {\n  channel elections strength 0.1\n'
+        "  sphere Gov : administrative { }\n  sphere Bank : administrative { }\n}\n")
+    monkeypatch.chdir(tmp_path)
+    run_ = _sarif(capsys, "m.sphere")
+    rules = run_["tool"]["driver"]["rules"]
+    assert [(r["id"], r["shortDescription"]["text"], r["properties"]["origin"]) for r in rules] == [
+        ("ELA002", "a sphere's elasticity is below the threshold", "built-in"),
+        ("ELA002/rules.sphere", "every administrative sphere declares a channel", "rule:rules.sphere"),
+    ]
+    by_rule = {}
+    for result in run_["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        by_rule.setdefault(result["ruleId"], []).append(result["message"]["text"])
+    assert len(by_rule["ELA002"]) == 1 and "elasticity 0.10" in by_rule["ELA002"][0]
+    assert len(by_rule["ELA002/rules.sphere"]) == 2
+    assert "helpUri" in rules[0] and "helpUri" not in rules[1]
+
+
+def test_diagnostics_record_who_found_them(tmp_path: Path) -> None:
+    import spherelang
+    from spherelang.diagnostics import BUILTIN
+
+    (tmp_path / "sphere.toml").write_text("")
+    (tmp_path / "m.sphere").write_text(MODEL)
+    found = {d.code: d.origin for d in spherelang.check(tmp_path / "m.sphere").violations}
+    assert found["NEST003"] == BUILTIN and found["REF001"] == BUILTIN
+    assert found["ORG001"] == f"rule:{tmp_path / 'm.sphere'}"
+
+
+def test_related_locations_carry_their_note_in_sarif_and_json(project: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    run_ = _sarif(capsys, "m.sphere")
+    (nest,) = [r for r in run_["results"] if r["ruleId"] == "NEST003"]
+    (related,) = nest["relatedLocations"]
+    assert related["message"] == {"text": "draws 120 USD"}
+    assert related["physicalLocation"]["region"]["startLine"] == 14
+    _, out = run(["check", "--no-cache", "--format", "json", "m.sphere"], capsys)
+    (nest,) = [v for v in json.loads(out)["violations"] if v["code"] == "NEST003"]
+    assert nest["related"] == [{"file": "m.sphere", "line": 14, "column": 5, "end_line": 14, "end_column": 49,
+                                "message": "draws 120 USD"}]
+
+
+def test_rul001_carries_the_failing_expression_in_sarif(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "r.sphere").write_text('rule ORG009 "rooted" {\n  for s in spheres\n'
+                                      '  require s.parent.layer == "political"\n}\n'
+                                      "sphere N : political {\n  channel c strength 0.6\n}\n")
+    run_ = _sarif(capsys, "r.sphere")
+    (result,) = run_["results"]
+    assert result["ruleId"] == "RUL001"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+    (related,) = result["relatedLocations"]
+    assert related["physicalLocation"]["region"] == {"startLine": 3, "startColumn": 11, "endLine": 3,
+                                                     "endColumn": 25}
+    assert related["message"]["text"] == "the expression that fails"

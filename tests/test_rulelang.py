@@ -446,6 +446,24 @@ def test_a_runtime_error_is_one_rul001_at_the_rule_naming_the_subject() -> None:
     assert d.related and d.related[0].line == 3
 
 
+@pytest.mark.parametrize("require, where, expression", [
+    ("s.capacity > 0.5", None, (3, 11, 3, 27)),           # a comparison with null, at run time
+    ("s.name", None, (3, 11, 3, 17)),                     # a whole 'require' that is not true or false
+    ("true", "s.name", (2, 26, 2, 32)),                   # ... or a whole 'where'
+    ("s.nope > 1", None, (3, 11, 3, 17)),                 # found when the rule is compiled
+    ('"a" in s.parent.name', None, (3, 18, 3, 31)),       # the part that fails, not the whole
+])
+def test_every_rul001_points_at_the_expression_that_fails(require: str, where: str | None,
+                                                          expression: tuple[int, int, int, int]) -> None:
+    """LANGUAGE.md §4 puts RUL001 at the `rule` line; the reader also needs the
+    failing expression: a related location with its span."""
+    d = only_rul001(check(one_rule(require, where=where)))
+    assert (d.span.line, d.span.column) == (1, 1)
+    (related,) = d.related
+    assert (related.span.file, *tuple(related.span)[1:]) == ("rules.sphere", *expression)
+    assert related.note == "the expression that fails"
+
+
 def test_a_runtime_error_on_a_member_names_it_and_its_sphere() -> None:
     d = only_rul001(check(one_rule("r.amount >= 0", coll="resources", var="r")))
     assert d.message == ("rule 'ORG001' failed on resource 'cash' of 'Nation.Treasury': "

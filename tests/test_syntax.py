@@ -6,6 +6,7 @@ import pytest
 
 from spherelang.diagnostics import Finding
 from spherelang.syntax import ParseFailure, parse_bytes, parse_expression, parse_text
+from spherelang.syntax.parser import parse_source
 from spherelang.syntax.parser import MAX_NESTING, get_parser
 
 MODEL = 'model "m"\nsphere Nation : political {\n  power tax "Collect taxes"\n  resource revenue = 15_000_000 KZT\n}\n'
@@ -74,6 +75,64 @@ def test_syntax_errors_point_at_the_token_in_words(text: str, line: int, column:
     assert words in d.message
     for internal in ("__ANON", "NAME", "NUMBER", "RBRACE", "_NL"):
         assert internal not in d.message
+
+
+MEMBERS = "sphere Nation : political {\n  channel c strength 0.6\n%s\n}\n"
+
+
+@pytest.mark.parametrize(("text", "line", "column", "meant"), [
+    (MEMBERS % "  powr x = 1", 3, 3, "power"),
+    (MEMBERS % "  capacit 0.5", 3, 3, "capacity"),
+    (MEMBERS % "  resorce budget = 5 USD", 3, 3, "resource"),
+    (MEMBERS % "  responsibility r require a", 3, 20, "requires"),   # a keyword, but not the one that fits
+    (MEMBERS % "  power x frm Nation.x", 3, 11, "from"),
+    (MEMBERS % "  Power x", 3, 3, "power"),
+    ("spere Nation : political {\n}\n", 1, 1, "sphere"),
+    ('rule R1 "s" {\n  for s in spheres\n  requir s.name == "x"\n}\n', 3, 3, "require"),
+    ('rule R1 "s" {\n  for s in spheres wher s.name == "x"\n  require true\n}\n', 2, 20, "where"),
+])
+def test_a_misspelt_keyword_is_named_with_did_you_mean(text: str, line: int, column: int, meant: str) -> None:
+    """The keyword meant, instead of every token that would fit; at the
+    offending token as before (code, line and column unchanged)."""
+    d = error(text)
+    assert (d.code, d.span.line, d.span.column) == ("SPH001", line, column)
+    assert d.hint == f"did you mean '{meant}'?"
+    assert d.message.endswith(f"; expected a keyword such as '{meant}'")
+    assert len(d.message) < 80
+
+
+@pytest.mark.parametrize("text", [
+    MEMBERS % "  powr x = 1",
+    MEMBERS % "  responsibility r require a",
+    "spere Nation : political {\n}\n",
+    MEMBERS % "  foo x",
+    "sphere N : political {\n  sphere M : body {\n    power p\n}\n",
+])
+def test_the_fast_path_and_the_grammar_give_the_same_syntax_error(text: str) -> None:
+    found = []
+    for fast in (True, False):
+        with pytest.raises(ParseFailure) as info:
+            parse_source(text, "t.sphere", fast_path=fast)
+        found.append(info.value.findings)
+    assert found[0] == found[1]
+
+
+def test_a_word_no_keyword_resembles_keeps_the_expected_list_without_noise() -> None:
+    """What an LALR state shared with other blocks would also take ('for',
+    'remove', 'message' after a sphere's member) is not listed."""
+    d = error(MEMBERS % "  foo x")
+    assert d.hint is None
+    assert d.message == ("unexpected name 'foo'; expected a member (power, responsibility, resource, indicator, "
+                         "capacity, channel, allow, sphere), the end of the statement or '}'")
+
+
+def test_an_unclosed_brace_stays_at_the_end_of_the_file_and_points_at_the_brace() -> None:
+    d = error('sphere N : political {\n  channel c strength 0.6 "}"  // }\n  sphere M : body {\n    power p\n}\n')
+    assert (d.code, d.span.line, d.span.column) == ("SPH001", 5, 2)
+    (brace,) = d.related
+    assert tuple(brace.span) == ("t.sphere", 1, 22, 1, 23) and brace.note == "this '{' is never closed"
+    inner = error("sphere N : political {\n  sphere M : body {\n    power p")
+    assert tuple(inner.related[0].span)[1:] == (2, 19, 2, 20)  # the innermost '{' still open
 
 
 def test_model_must_come_first_and_once() -> None:

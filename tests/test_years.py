@@ -75,7 +75,7 @@ def test_rule_expressions_may_name_year_and_illustrative() -> None:
 
 
 @pytest.mark.parametrize(("line", "words"), [
-    ("indicator a = 1 of 5 yearly", "expected the end of the statement, a string, 'illustrative', 'year'"),
+    ("indicator a = 1 of 5 yearly", "expected a keyword such as 'year'"),  # a misspelt keyword: did you mean
     ('indicator a = 1 of 5 "s" year 2019', "expected the end of the statement, 'illustrative'"),
     ("capacity 0.5 ±", "expected a number"),
     ("indicator a = 1 of 5 illustrative year 2019", "expected the end of the statement"),

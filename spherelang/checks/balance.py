@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from ..diagnostics import Finding, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..model import LinkStatus, Model, Resource, Responsibility
 from .nesting import exceeds, num
 from .registry import Context, code
@@ -174,7 +174,7 @@ def duplicated_responsibility(model: Model, ctx: Context) -> Iterable[Finding]:
                     others = sorted(h for h in holders if h != path)
                     yield Finding("BAL006", f"responsibility '{name}' is also declared by "
                                   + ", ".join(f"'{o}'" for o in others), duty.span, path, subject=name,
-                                  related=tuple(d.span for p, d in decls if p != path),
+                                  related=tuple(Related(d.span, f"also declared by '{p}'") for p, d in decls if p != path),
                                   hint="give it to one sphere, or mark it 'shared' where the overlap is deliberate")
 
 
@@ -209,7 +209,8 @@ def mandate_without_means(model: Model, ctx: Context) -> Iterable[Finding]:
             hint = f"hold the means here: 'resource {name} = AMOUNT from {holder.name}.{name}'"
         yield Finding("BAL007", f"responsibility '{failed.duty.name}' requires {held.kind} '{name}', which only "
                       f"the enclosing sphere '{holder.path}' holds", failed.duty.span, path,
-                      related=(held.span,), subject=failed.duty.name, hint=hint)
+                      related=(Related(held.span, f"held by '{holder.path}'"),), subject=failed.duty.name,
+                      hint=hint)
 
 
 @code("UNIT001", "unit-mismatch", E, "units differ", "balance")
@@ -236,12 +237,14 @@ def unit_mismatch(model: Model, ctx: Context) -> Iterable[Finding]:
             assert isinstance(own, Resource)
             yield Finding("UNIT001", f"resource '{own.name}' is {_counted(own.unit)}, but its source "
                           f"'{found.target_path}' is {_counted(target.unit)}", own.span,
-                          found.sphere.path, related=(target.span,), subject=own.name,
+                          found.sphere.path, related=(Related(target.span, f"the source, {_counted(target.unit)}"),),
+                          subject=own.name,
                           hint="allocations are counted in the unit of their source; use the same unit")
         else:
             yield Finding("UNIT001", f"responsibility '{found.holder.name}' asks for {req.amount_text}"
                           f"{_u(req.unit)} of '{req.name}', which is {_counted(target.unit)}", found.holder.span,
-                          found.sphere.path, related=(target.span,), subject=found.holder.name,
+                          found.sphere.path, related=(Related(target.span, f"the resource, {_counted(target.unit)}"),),
+                          subject=found.holder.name,
                           hint=f"write the amount in the resource's unit ({target.unit or 'no unit'})")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..diagnostics import Finding, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..model import Model
 from .registry import Context, code
 
@@ -59,7 +59,8 @@ def beyond_corridor(model: Model, ctx: Context) -> Iterable[Finding]:
                 "COR001",
                 f"sphere '{sphere.path}' has capacity {shown}, above its ceiling {limit}"
                 + (f" set by '{bound.path}'" if bound else ""),
-                sphere.span, sphere.path, related=(bound.span,) if bound else (),
+                sphere.span, sphere.path,
+                related=(Related(bound.span, f"its capacity, {limit}, sets the ceiling"),) if bound else (),
                 hint="its effective capacity is held at the ceiling: reform the enclosing spheres to widen "
                 "the corridor",
             )

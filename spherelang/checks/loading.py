@@ -17,6 +17,10 @@ def syntax_error() -> None:
     it found and what it expected there (a name, a number, the end of the
     statement, ...). Statements end at a new line or ';', blocks are `{ ... }`,
     and keywords (`sphere`, `power`, `from`, ...) cannot be used as names.
+    A word close to a keyword that fits there (`powr`, `require` where only
+    `requires` fits) is named as that keyword: "did you mean 'power'?". A `{`
+    that is never closed is reported at the end of the file, with the `{`
+    itself as a related location.
 
     ## Why it matters
     A model that does not parse cannot be reasoned about: the file gets this

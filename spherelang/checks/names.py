@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from ..diagnostics import Finding, Severity
+from ..diagnostics import Finding, Related, Severity
 from ..model import DetachedSphere, Duplicate, LinkStatus, Model, Sphere
 from ..suggest import closest
 from .registry import Context, code
@@ -83,7 +83,7 @@ def duplicate_name(model: Model, ctx: Context) -> Iterable[Finding]:
     for dup in model.duplicates:
         message, hint = _DUPLICATE_WORDS[dup.kind](dup)
         yield Finding("REF002", message, dup.span, dup.sphere, hint=hint,
-                      related=(dup.first,) if dup.first is not None else (),
+                      related=(Related(dup.first, "first declared here"),) if dup.first is not None else (),
                       subject=dup.name if dup.kind in ("member", "series-year", "series-mixed") else None)
 
 

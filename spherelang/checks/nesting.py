@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from ..diagnostics import Finding, Severity, Span
+from ..diagnostics import Finding, Related, Severity
 from ..model import LinkStatus, Model
 from .registry import Context, code
 from .states import FailedLink, failed_links
@@ -40,7 +40,7 @@ def layer_not_deeper(model: Model, ctx: Context) -> Iterable[Finding]:
                 "NEST001",
                 f"sphere '{sphere.path}' ({sphere.layer}) is not in a deeper layer than its parent "
                 f"'{parent.path}' ({parent.layer})",
-                sphere.span, sphere.path, related=(parent.span,),
+                sphere.span, sphere.path, related=(Related(parent.span, f"its parent, in layer '{parent.layer}'"),),
                 hint=f"layers from the outside in: {' > '.join(model.layers)}",
             )
 
@@ -80,7 +80,7 @@ def power_not_granted(model: Model, ctx: Context) -> Iterable[Finding]:
 @code("NEST003", "over-allocated", E, "allocations from a resource exceed its amount", "nesting")
 def over_allocated(model: Model, ctx: Context) -> Iterable[Finding]:
     """The resources that descendants draw from a resource, together, exceed its
-    amount. Reported at the source resource; the allocations are related spans.
+    amount. Reported at the source resource; the allocations are related locations.
 
     Allocations are explicit (`from Sphere.resource`) or implicit (a resource
     of the same name in a descendant with no `from`). Allocations in another
@@ -98,7 +98,7 @@ def over_allocated(model: Model, ctx: Context) -> Iterable[Finding]:
     ## How to fix
     Raise the source's amount or lower the allocations.
     """
-    drawers: dict[tuple[int, str], list[Span]] | None = None
+    drawers: dict[tuple[int, str], list[Related]] | None = None
     for sphere in model.spheres:
         for res in sphere.resources:
             if res.amount is None or not exceeds(res.allocated, res.amount, ctx):
@@ -175,13 +175,13 @@ def exceeds(total: float, limit: float, ctx: Context) -> bool:
     return total > limit + ctx.epsilon * max(1.0, abs(limit))
 
 
-def _allocations(model: Model) -> dict[tuple[int, str], list[Span]]:
-    """Each source resource's drawing resources, for related spans."""
-    found: dict[tuple[int, str], list[Span]] = defaultdict(list)
+def _allocations(model: Model) -> dict[tuple[int, str], list[Related]]:
+    """Each source resource's drawing resources, for related locations."""
+    found: dict[tuple[int, str], list[Related]] = defaultdict(list)
     for s in model.spheres:
         for r in s.resources:
             if r.source is not None and r.source.ok and r.source.sphere is not None and r.source.name:
-                found[(r.source.sphere, r.source.name)].append(r.span)
+                found[(r.source.sphere, r.source.name)].append(Related(r.span, f"draws {r.amount_text}{_u(r.unit)}"))
     return found
 
 

@@ -13,7 +13,8 @@ def rule_error() -> None:
     """A user rule cannot be evaluated: an unknown name, attribute or function,
     a wrong number of arguments, a type mismatch, a division by zero, or
     ordering, arithmetic or an attribute on `null`. Reported once per rule, at
-    its `rule` line; the rule reports nothing else.
+    its `rule` line, with the part of the expression that failed as a related
+    location; the rule reports nothing else.
 
     ## Why it matters
     A rule that fails silently passes everything; a failing rule must be loud.

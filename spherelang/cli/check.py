@@ -159,8 +159,8 @@ def _render_report(report: Any, fmt: str, colour: bool, given: dict[str, bytes] 
         from ..catalog import all_codes, user_rule_info
         from ..report.sarif import sarif_object
 
-        codes = {**all_codes(), **{i.code: i for i in map(user_rule_info, report.user_rules)}}
-        return json_format.dumps(sarif_object(report, codes)) + "\n"
+        user = {i.code: i for i in map(user_rule_info, report.user_rules)}
+        return json_format.dumps(sarif_object(report, all_codes(), user)) + "\n"
     if fmt == "github":
         from ..report import github
 

@@ -20,7 +20,7 @@ from ..resolve import resolve
 from ..rulelang import run_python_rules, run_user_rules
 from ..syntax import ast
 from .gc import paused_gc
-from .stamp import rule_severities, stamp
+from .stamp import plugin_origins, rule_origins, rule_severities, stamp
 from .suppressions import (SuppressionKey, judged_allows, judged_suppressions, known_codes, suppress_and_select,
                            unknown_allows, unused_suppressions)
 
@@ -75,10 +75,10 @@ def stamped_findings(model: Model, config: Config) -> list[Diagnostic]:
         return found
     found.extend(stamp(run_checks(model, check_context(config)), config))
     rules = run_user_rules(model, budget=config.rule_budget)
-    found.extend(stamp(rules.violations, config, rule_severities(model)))
+    found.extend(stamp(rules.violations, config, rule_severities(model), rule_origins(model)))
     found.extend(stamp(rules.problems, config))
     plugins = run_python_rules(model, BUILTIN_CODES)
-    found.extend(stamp(plugins.violations, config, plugins.severities))
+    found.extend(stamp(plugins.violations, config, plugins.severities, plugin_origins(plugins.origins)))
     found.extend(stamp(plugins.problems, config))
     return found
 

@@ -6,6 +6,10 @@ severity. The default comes from the one code table (:data:`spherelang.checks.CO
 for built-in codes, from the ``rule`` block for a model's own rules and from
 the plugin for a Python rule; the configuration's ``[severity]`` table
 overrides any of them by code. Nothing else decides a severity.
+
+The stamp also records who found each diagnostic (its ``origin``: built in,
+a model's rule, a plugin): a model's rule may reuse a built-in code, and
+SARIF describes each result by the rule that produced it.
 """
 
 from __future__ import annotations
@@ -14,19 +18,20 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from ..checks import CODES
 from ..config import DEFAULT_CONFIG, Config
-from ..diagnostics import Diagnostic, Finding, Severity
+from ..diagnostics import BUILTIN, Diagnostic, Finding, Severity, plugin_origin, rule_origin
 from ..errors import SphereSyntaxError
 from ..model import Model
 from ..syntax import ParseFailure
 
-def stamp(findings: Iterable[Finding], config: Config,
-          defaults: Mapping[str, Severity] | None = None) -> Iterator[Diagnostic]:
+def stamp(findings: Iterable[Finding], config: Config, defaults: Mapping[str, Severity] | None = None,
+          origins: Mapping[str, str] | None = None) -> Iterator[Diagnostic]:
     """Each finding as a diagnostic: its code's default from ``defaults`` (a
     model's rules or the plugins) or else from the code table, overridden by
-    ``config``."""
+    ``config``; its origin from ``origins`` by code, else built in."""
     for f in findings:
         default = defaults[f.code] if defaults is not None else CODES[f.code].severity
-        yield f.stamp(config.severity_of(f.code, default))
+        origin = origins[f.code] if origins is not None else BUILTIN
+        yield f.stamp(config.severity_of(f.code, default), origin)
 
 
 def syntax_error(failure: ParseFailure, config: Config = DEFAULT_CONFIG) -> SphereSyntaxError:
@@ -42,3 +47,16 @@ def rule_severities(model: Model) -> dict[str, Severity]:
     for rule in model.rules:
         found.setdefault(rule.code, rule.severity or Severity.ERROR)
     return found
+
+
+def rule_origins(model: Model) -> dict[str, str]:
+    """The origin of each of the model's own rule codes: the file of its (first) rule."""
+    found: dict[str, str] = {}
+    for rule in model.rules:
+        found.setdefault(rule.code, rule_origin(rule.span.file))
+    return found
+
+
+def plugin_origins(origins: Mapping[str, str]) -> dict[str, str]:
+    """The origin of each plugin code, from the plugins' ``module:function``."""
+    return {code: plugin_origin(name) for code, name in origins.items()}

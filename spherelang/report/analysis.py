@@ -10,6 +10,7 @@ from ..evaluator import Binder, SphereFigures
 from ..pipeline import Comparison, Reform, Reforms
 from .paths import display_path
 from .safe import printable
+from .width import column_widths, ljust, rjust
 
 Style = Callable[..., str]
 
@@ -114,11 +115,11 @@ def reforms(result: Reforms, style: Style = _plain) -> str:
     header = ["rank", "scenario", "gain", "raised", "lowered", "added", "removed", "fixed", "introduced"]
     rows = [[str(r.rank), printable(r.scenario), signed(r.gain), str(r.raised), str(r.lowered), str(r.added),
              str(r.removed), str(len(r.fixed)), str(len(r.introduced))] for r in result.reforms]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    widths = column_widths([header, *rows])
 
     def line(cells: list[str]) -> str:
-        return "  ".join([cells[0].rjust(widths[0]), cells[1].ljust(widths[1]),
-                          *(c.rjust(w) for c, w in zip(cells[2:], widths[2:]))]).rstrip()
+        return "  ".join([rjust(cells[0], widths[0]), ljust(cells[1], widths[1]),
+                          *(rjust(c, w) for c, w in zip(cells[2:], widths[2:]))]).rstrip()
 
     out = [style("reforms ranked by gain (the change in effective capacity, summed over the spheres)", bold=True),
            style(line(header), bold=True), *map(line, rows), "", style("what each changes:", bold=True)]
@@ -141,14 +142,14 @@ def comparison(result: Comparison, style: Style = _plain) -> str:
         name = printable(m.title) if m.title is not None else printable(display_path(m.file))
         rows.append([name, *(fig(m.summary.mean(layer)) for layer in result.layers),
                      printable(short(m.summary.binding)), str(m.summary.binds), str(m.summary.held)])
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    widths = column_widths([header, *rows])
 
     def line(cells: list[str]) -> str:
         n = len(result.layers)
-        first = [cells[0].ljust(widths[0])]
-        means = [c.rjust(w) for c, w in zip(cells[1:1 + n], widths[1:1 + n])]
-        binder = [cells[1 + n].ljust(widths[1 + n])]
-        counts = [c.rjust(w) for c, w in zip(cells[2 + n:], widths[2 + n:])]
+        first = [ljust(cells[0], widths[0])]
+        means = [rjust(c, w) for c, w in zip(cells[1:1 + n], widths[1:1 + n])]
+        binder = [ljust(cells[1 + n], widths[1 + n])]
+        counts = [rjust(c, w) for c, w in zip(cells[2 + n:], widths[2 + n:])]
         return "  ".join(first + means + binder + counts).rstrip()
 
     out = [style("mean capacity per layer, model by model", bold=True), style(line(header), bold=True),

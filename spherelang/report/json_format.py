@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, related_dict
 from ..evaluator import Figures, Trend
 from ..pipeline import Comparison, Evaluation, Reforms, Report
 from .paths import display_path, in_display_order
@@ -26,6 +26,9 @@ def violation(d: Diagnostic) -> dict[str, Any]:
         "end_column": s.end_column,
         "sphere": d.sphere,
         "hint": d.hint,
+        # where else it points (NEST003's allocations, REF002's first declaration, the
+        # expression a rule failed on), each with what it shows there
+        "related": [related_dict(r, display_path(r.file)) for r in d.related],
     }
 
 

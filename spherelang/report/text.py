@@ -4,20 +4,16 @@ caret, and the evaluation table."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from ..diagnostics import Diagnostic, Severity
 from ..evaluator import FIGURES, SphereFigures, SphereTrend, Trend, reform_effect
 from ..pipeline import Evaluation, Report
-from ..syntax.source import decode
 from . import analysis, uncertainty
 from .paths import display_path, in_display_order
 from .safe import printable
-
-Style = Callable[..., str]
-
-#: Source lines longer than this are cut in snippets (and a caret beyond it is not drawn).
-_SNIPPET_WIDTH = 300
+from .snippet import SourceCache, Style, snippet
+from .width import column_widths, ljust, rjust
 
 _SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -26,61 +22,13 @@ def plain(text: str, **_: object) -> str:
     return text
 
 
-class SourceCache:
-    """Source lines for snippets, read once per file; unreadable files give none.
-
-    Only files the run itself read are shown (``allowed``, real paths): a file
-    refused for lying outside the project is never quoted.
-    """
-
-    def __init__(self, allowed: set[str] | None = None, given: Mapping[str, bytes] | None = None) -> None:
-        # ``given``: content checked instead of the disk (standard input), by absolute path
-        self._lines: dict[str, list[str] | None] = {os.path.abspath(p): self._decode(b)
-                                                     for p, b in (given or {}).items()}
-        self._allowed = allowed
-
-    def line(self, path: str, number: int) -> str | None:
-        if path not in self._lines:
-            permitted = self._allowed is None or os.path.realpath(path) in self._allowed
-            self._lines[path] = self._read(path) if permitted else None
-        lines = self._lines[path]
-        if lines is None or not 1 <= number <= len(lines):
-            return None
-        return lines[number - 1]
-
-    @classmethod
-    def _read(cls, path: str) -> list[str] | None:
-        try:
-            with open(path, "rb") as fh:
-                return cls._decode(fh.read())
-        except OSError:  # a snippet is optional
-            return None
-
-    @staticmethod
-    def _decode(data: bytes) -> list[str] | None:
-        try:
-            return decode(data).split("\n")
-        except Exception:  # noqa: BLE001 - a snippet is optional
-            return None
-
-
 def diagnostic(d: Diagnostic, sources: SourceCache, style: Style = plain) -> str:
     s = d.span
     colour = _SEVERITY_COLOUR[d.severity]
     head = (style(f"{printable(display_path(s.file))}:{s.line}:{s.column}:", bold=True) + " "
             + style(printable(d.code), fg=colour, bold=True) + " " + style(f"[{d.severity.label}]", fg=colour)
             + " " + printable(d.message))
-    out = [head]
-    source = sources.line(s.file, s.line)
-    if source is not None and s.column <= _SNIPPET_WIDTH:
-        gutter = " " * len(str(s.line))
-        text = printable(source.expandtabs(1)[:_SNIPPET_WIDTH])  # a 5 MB line is shown by its start
-        end = s.end_column if s.end_line == s.line else len(text) + 1
-        width = max(1, min(end, len(text) + 1) - s.column)
-        out.append(style(f"{gutter} |", fg="blue"))
-        out.append(style(f"{s.line} |", fg="blue") + f" {text}")
-        out.append(style(f"{gutter} |", fg="blue") + " " + " " * (s.column - 1)
-                   + style("^" * width, fg=_SEVERITY_COLOUR[d.severity], bold=True))
+    out = [head, *snippet(s, d.related, sources, style, colour)]
     if d.hint:
         out.append(style("  = hint: ", fg="cyan", bold=True) + printable(d.hint))
     return "\n".join(out)
@@ -147,11 +95,11 @@ def evaluation(ev: Evaluation, style: Style = plain) -> str:
                 cells.append(_fig(now) + mark if _fig(before) == _fig(now) else f"{_fig(before)} → {_fig(now)}{mark}")
         cells.append(printable(_bound_by(row, ev.scenario is not None)))
         rows.append(cells)
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = column_widths([header, *rows])
 
     def line(cells: list[str]) -> str:
-        first = [cells[0].ljust(widths[0]), cells[1].ljust(widths[1])]
-        rest = [c.rjust(w) for c, w in zip(cells[2:-1], widths[2:-1])]
+        first = [ljust(cells[0], widths[0]), ljust(cells[1], widths[1])]
+        rest = [rjust(c, w) for c, w in zip(cells[2:-1], widths[2:-1])]
         return "  ".join(first + rest + [cells[-1]]).rstrip()
 
     title = f"scenario '{ev.scenario}' against the baseline" if ev.scenario else "baseline"
@@ -207,7 +155,7 @@ def statistics(rep: Report, fmt: str = "text") -> str:
     if fmt == "json":
         return json.dumps([{"code": c, "count": n, "severity": severity[c].label} for c, n in rows], indent=2) + "\n"
     width = max((len(str(n)) for _, n in rows), default=1)
-    lines = [f"{n:>{width}}  {c:<8} [{severity[c].label}]" for c, n in rows]
+    lines = [f"{n:>{width}}  {ljust(printable(c), 8)} [{severity[c].label}]" for c, n in rows]
     return "\n".join(lines + [summary(rep)]) + "\n"
 
 
@@ -220,7 +168,7 @@ def trend(tr: Trend, style: Style = plain) -> str:
     for figure in ("capacity", "ceiling", "effective", "binding"):
         header = ["bound by" if figure == "binding" else figure, *map(str, tr.years)]
         rows = [[_indent(s.path, s.depth), *_trend_cells(s, figure)] for s in tr.spheres]
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        widths = column_widths([header, *rows])
         out.append("")
         out.append(style(_trend_line(header, widths), bold=True))
         out.extend(_trend_line(r, widths) for r in rows)
@@ -242,4 +190,4 @@ def _trend_cells(row: SphereTrend, figure: str) -> list[str]:
 
 
 def _trend_line(cells: list[str], widths: list[int]) -> str:
-    return "  ".join([cells[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(cells[1:], widths[1:]))]).rstrip()
+    return "  ".join([ljust(cells[0], widths[0]), *(rjust(c, w) for c, w in zip(cells[1:], widths[1:]))]).rstrip()

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from ..evaluator import Samples, SphereSamples, Statistic
 from .analysis import short
 from .safe import printable
+from .width import column_widths, ljust, rjust
 
 Style = Callable[..., str]
 
@@ -52,10 +53,10 @@ def section(samples: Samples, depths: dict[str, int], style: Style) -> list[str]
     header = ["sphere", "capacity", "effective", "held", "bound by"]
     rows = [["  " * depths.get(r.path, 0) + printable(short(r.path)), span(r.capacity), span(r.effective),
              percent(r.held) if r.capacity.mean is not None else "-", bound_by(r)] for r in samples.spheres]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = column_widths([header, *rows])
 
     def line(cells: list[str]) -> str:
-        body = [cells[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(cells[1:4], widths[1:4])), cells[4]]
+        body = [ljust(cells[0], widths[0]), *(rjust(c, w) for c, w in zip(cells[1:4], widths[1:4])), cells[4]]
         return "  ".join(body).rstrip()
 
     ordering = (f"layer ordering (the mean capacity per layer falls from the innermost layer outwards): "

@@ -45,6 +45,10 @@ class CompiledRule:
     message: tuple[str | Program, ...] | None
     n_slots: int
     span: Span
+    #: The ``where`` and ``require`` expressions, for a failure that is the
+    #: value of the whole expression (``require s.name``: not true or false).
+    where_span: Span | None = None
+    require_span: Span | None = None
 
 
 def compile_expression(expr: Expr, bound: Sequence[tuple[str, str]] = ()) -> tuple[Program, int]:
@@ -87,4 +91,6 @@ def compile_rule(rule: Rule) -> CompiledRule:
         message=message,
         n_slots=scope.n_slots,
         span=rule.span,
+        where_span=None if rule.where is None else rule.where.span,
+        require_span=rule.require.span,
     )

@@ -198,6 +198,8 @@ class PluginRun:
     violations: tuple[Found, ...]
     problems: tuple[Found, ...]
     severities: dict[str, Severity]
+    #: Each plugin code's ``module:function``, which the diagnostics' origin names.
+    origins: dict[str, str] = attrs.field(factory=dict)
 
 
 def run_python_rules(model: Model, builtin_codes: frozenset[str], *,
@@ -220,7 +222,8 @@ def run_python_rules(model: Model, builtin_codes: frozenset[str], *,
             problems.append(Found("RUL001", f"python rule '{plugin.code}' ({plugin.origin}) failed: {what}", anchor))
             continue
         violations.extend(found)  # all or nothing: a plugin that fails midway reports only the failure
-    return PluginRun(tuple(violations), tuple(problems), {p.code: p.severity for p in rules})
+    return PluginRun(tuple(violations), tuple(problems), {p.code: p.severity for p in rules},
+                     {p.code: p.origin for p in rules})
 
 
 def _place(plugin: PythonRule, model: Model, finding: object) -> Found:

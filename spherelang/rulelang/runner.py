@@ -9,16 +9,19 @@ from typing import Any
 import attrs
 
 from ..config import DEFAULT_RULE_BUDGET
-from ..diagnostics import Finding, Span
+from ..diagnostics import Finding, Related, Span
 from ..expression import Expr
 from ..model import Model, Rule, Sphere
 from .compiler import CompiledRule, compile_expression, compile_rule
 from .errors import BudgetExceeded, RuleCompileError, RuleRuntimeError
-from .machine import run
+from .machine import Program, run
 from .schema import ModelView
 from .values import Frame, kind_of, render, truthy
 
 DEFAULT_BUDGET = DEFAULT_RULE_BUDGET
+
+#: The note on a RUL001's related location: the part of the rule that failed.
+_FAILED_HERE = "the expression that fails"
 
 
 @attrs.frozen
@@ -51,7 +54,7 @@ def run_user_rules(model: Model, *, budget: int = DEFAULT_BUDGET) -> RuleRun:
         try:
             compiled = compile_rule(rule)
         except RuleCompileError as exc:
-            related = (exc.node_span,) if exc.node_span is not None else ()
+            related = (Related(exc.node_span, _FAILED_HERE),) if exc.node_span is not None else ()
             problems.append(Finding("RUL001", exc.message, exc.span, hint=exc.hint, related=related))
             continue
         found, failure = run_rule(compiled, view, budget=budget)
@@ -64,7 +67,8 @@ def run_user_rules(model: Model, *, budget: int = DEFAULT_BUDGET) -> RuleRun:
 def _duplicate_code(rule: Rule, first: Span) -> Finding:
     where = f"line {first.line}" if first.file == rule.span.file else f"{first.file}:{first.line}"
     return Finding("REF002", f"duplicate rule code '{rule.code}'", rule.span,
-                   hint=f"the rule at {where} already uses it; give each rule its own code", related=(first,))
+                   hint=f"the rule at {where} already uses it; give each rule its own code",
+                   related=(Related(first, "first used here"),))
 
 
 def run_rule(rule: CompiledRule, view: ModelView, *,
@@ -79,9 +83,9 @@ def run_rule(rule: CompiledRule, view: ModelView, *,
     try:
         for subject in view.collections[rule.collection]:
             slots[0] = subject
-            if where is not None and not truthy(run(where, frame)):
+            if where is not None and not _holds(where, rule.where_span, frame):
                 continue
-            if truthy(run(require, frame)):
+            if _holds(require, rule.require_span, frame):
                 continue
             found.append(_violation(rule, view, subject, frame))
     except RuleRuntimeError as exc:
@@ -92,14 +96,35 @@ def run_rule(rule: CompiledRule, view: ModelView, *,
     return found, None
 
 
+def _holds(program: Program, span: Span | None, frame: Frame) -> bool:
+    """Whether a ``where`` or ``require`` holds; a value that is neither true
+    nor false is a failure of the whole expression (``span``)."""
+    value = run(program, frame)
+    try:
+        return truthy(value)
+    except RuleRuntimeError as exc:
+        exc.span = exc.span or span
+        raise
+
+
+def _rendered(program: Program, frame: Frame) -> str:
+    """A ``{hole}`` of a message as text; a value that cannot be shown fails
+    the hole's whole expression."""
+    value = run(program, frame)
+    try:
+        return render(value, frame)
+    except RuleRuntimeError as exc:
+        exc.span = exc.span or (program.spans[-1] if program.spans else None)
+        raise
+
+
 def _violation(rule: CompiledRule, view: ModelView, subject: Any, frame: Frame) -> Finding:
     sphere, member = _where(view, subject)
     if rule.message is None:
         message, hint = rule.summary, None
     else:
         # Plain concatenation: a template never reaches str.format or '%'.
-        message = "".join(part if isinstance(part, str) else render(run(part, frame), frame)
-                          for part in rule.message)
+        message = "".join(part if isinstance(part, str) else _rendered(part, frame) for part in rule.message)
         hint = rule.summary
     return Finding(rule.code, message, subject.span, sphere=sphere.path, hint=hint, subject=member)
 
@@ -119,7 +144,7 @@ def describe_subject(view: ModelView, subject: Any) -> str:
 
 
 def _failure(rule: CompiledRule, view: ModelView, subject: Any, exc: RuleRuntimeError) -> Finding:
-    related = (exc.span,) if exc.span is not None else ()
+    related = (Related(exc.span, _FAILED_HERE),) if exc.span is not None else ()
     return Finding("RUL001", f"rule '{rule.code}' failed on {describe_subject(view, subject)}: {exc.message}",
                    rule.span, hint=exc.hint, related=related)
 

@@ -4,12 +4,16 @@ the contract gives."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
-from ..diagnostics import Finding, Span
+from ..diagnostics import Finding, Related, Span
+from ..suggest import closest
 from .building import SyntaxProblem
-from .keywords import KEYWORDS
+from .keywords import CONTEXTUAL, KEYWORDS
 from .source import EncodingProblem
 
 #: Brackets of all kinds a file may nest; deeper is one SPH001.
@@ -143,11 +147,19 @@ def syntax_finding(exc: Exception, text: str, path: str) -> Finding:
             span = Span(path, tok.line, tok.column, tok.end_line or tok.line,
                         tok.end_column or tok.column + max(1, len(tok.value)))
         expected = _really_expected(exc)
+        meant = _meant_keyword(tok, expected)
+        if meant is not None:  # a misspelt keyword: name the one meant, not everything that fits
+            return Finding("SPH001", f"unexpected {_found(tok)}; expected a keyword such as '{meant}'", span,
+                           hint=f"did you mean '{meant}'?")
         message = f"unexpected {_found(tok)}; expected {_expected_words(expected)}"
         if tok.type.lower() in KEYWORDS and "NAME" in exc.expected:
             hint = f"'{tok.value}' is a keyword and cannot be used as a name"
         elif tok.type == "$END" and "RBRACE" in exc.expected:
             hint = "a '{' is never closed"
+            opened = unclosed_brace(text, path)
+            if opened is not None:  # the contract puts the error at the end; the reader needs the '{'
+                return Finding("SPH001", message, span, hint="add the '}' that closes it",
+                               related=(Related(opened, "this '{' is never closed"),))
         elif tok.type == "RBRACE" and not _has_open_brace(text, tok):
             hint = "this '}' closes nothing"
         return Finding("SPH001", message, span, hint=hint)
@@ -165,12 +177,48 @@ def syntax_finding(exc: Exception, text: str, path: str) -> Finding:
 
 
 def _really_expected(exc: UnexpectedToken) -> set[str]:
-    """What the parser state accepts; the contextual lexer's own set includes
-    always-accepted newlines even where the grammar has no place for one."""
+    """The tokens that would let the parse go on. The contextual lexer's own
+    set includes always-accepted newlines even where the grammar has no place
+    for one, and an LALR state shared by several blocks lists what fits only
+    in the others (``for`` and ``remove`` after a sphere's member): each
+    candidate is tried on a copy of the parser, and only those it takes count."""
     try:
-        return {t for t in exc.interactive_parser.choices() if t.isupper() or t == "$END"}
+        accepts: Callable[[], set[str]] = exc.interactive_parser.accepts  # lark leaves it unannotated
+        return {t for t in accepts() if t.isupper() or t == "$END"}
     except Exception:  # noqa: BLE001 - lark internals vary; fall back to its own set
         return set(exc.expected)
+
+
+def _meant_keyword(tok: Token, expected: set[str]) -> str | None:
+    """The keyword a word that fits nowhere was probably meant to be (``powr``:
+    ``power``; ``require`` where only ``requires`` fits), among the keywords
+    that fit there; ``None`` where a name fits too (a misspelt keyword would
+    then have been taken for a name) or no keyword is close."""
+    if "NAME" in expected or not (tok.type == "NAME" or tok.value in KEYWORDS):
+        return None
+    fitting = [t.lower() for t in expected if t.lower() in KEYWORDS or t.lower() in CONTEXTUAL]
+    return closest(str(tok.value), sorted(fitting))
+
+
+#: What braces are counted among: strings (closed or not) and comments hide them.
+_BRACE_SCAN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|//[^\n]*|[{}\n]')
+
+
+def unclosed_brace(text: str, path: str) -> Span | None:
+    """The innermost '{' of ``text`` that no '}' closes (braces in strings and
+    comments do not count), or ``None``."""
+    opened: list[Span] = []
+    line, line_start = 1, 0
+    for match in _BRACE_SCAN.finditer(text):
+        found = match.group()
+        if found == "\n":
+            line, line_start = line + 1, match.end()
+        elif found == "{":
+            column = match.start() - line_start + 1
+            opened.append(Span(path, line, column, line, column + 1))
+        elif found == "}" and opened:
+            opened.pop()
+    return opened[-1] if opened else None
 
 
 def _has_open_brace(text: str, tok: Token) -> bool:

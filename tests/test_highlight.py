@@ -25,6 +25,7 @@ from pygments.token import Comment, Error, Keyword, Name, Number, Operator, Punc
 import spherelang
 from spherelang.highlight import SphereLexer
 from spherelang.syntax.keywords import CONTEXTUAL, KEYWORDS
+from spherelang.syntax.terminals import pattern
 
 from .support import examples
 from .test_architecture import import_graph
@@ -91,6 +92,17 @@ def test_the_lexer_reads_every_model_without_an_error_token_and_loses_nothing() 
 @given(st.text(st.sampled_from('sphere A:{}()[]"\\/ \n\r\t.,;=<>±+-*/_09eE{}йΣ\ufeff@#«') | st.characters()))
 def test_the_lexer_reads_any_text_without_an_error_token_and_loses_nothing(text: str) -> None:
     assert _problems(text) == []
+
+
+@settings(max_examples=examples(1))
+@given(st.from_regex(pattern("NUMBER"), fullmatch=True), st.sampled_from(["KZT", "FTE", "тенге", "year"]))
+def test_every_number_the_grammar_reads_is_one_number_to_both_and_the_name_after_it_a_unit(number: str,
+                                                                                           unit: str) -> None:
+    kind = "Float" if re.search(r"[.eE]", number) else "Integer"
+    text = f"resource r = {number} {unit}"
+    assert lex(text)[-2:] == [f"Literal.Number.{kind} {number}", f"Name.Constant {unit}"]
+    assert scopes(text)[-2:] == [f"constant.numeric.{kind.lower()}.sphere {number}",
+                                 f"keyword.other.unit.sphere {unit}"]
 
 
 def test_a_character_the_language_has_no_use_for_is_plain_text_not_an_error() -> None:

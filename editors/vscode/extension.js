@@ -4,14 +4,19 @@
 'use strict';
 
 const vscode = require('vscode');
-const { LanguageClient, TransportKind } = require('vscode-languageclient/node');
+const { LanguageClient } = require('vscode-languageclient/node');
 
 let client;
 
-/** The command that starts the server: the `sphere.path` setting, then `server`. */
+/**
+ * The command that starts the server: the `sphere.path` setting, then `server`.
+ * No `transport`: the client would add `--stdio` to the arguments, and stdio is
+ * what it uses without one. A relative path is taken from the first workspace
+ * folder, which the client makes the server's working directory.
+ */
 function serverOptions() {
   const command = vscode.workspace.getConfiguration('sphere').get('path') || 'sphere';
-  return { command, args: ['server'], transport: TransportKind.stdio };
+  return { command, args: ['server'] };
 }
 
 async function start() {

@@ -32,7 +32,7 @@ LAYERS: list[set[str]] = [
     {"checks", "rulelang", "evaluator"},
     {"pipeline"},
     {"report", "expect"},
-    {"visual", "fmt", "catalog", "testing"},
+    {"visual", "fmt", "catalog", "testing", "highlight"},
     {"cli", "__init__", "__main__"},
 ]
 

@@ -14,10 +14,11 @@ import asyncio
 import json
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lsprotocol import types
 from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -118,6 +119,16 @@ class Editor:
     async def diagnostics(self, uri: str) -> list[types.Diagnostic]:
         """The diagnostics of the document's current version."""
         return await published(self.client, uri, self.versions[uri], self.marks[uri])
+
+
+@pytest.fixture
+def editor(client: LanguageClient) -> Iterator[Editor]:
+    """An editor on the module's ``client`` whose documents are closed after
+    the test, whatever happens in it (import it into the test module)."""
+    opened = Editor(client)
+    yield opened
+    for uri in list(opened.versions):
+        opened.close(uri)
 
 
 def _offset(text: str, position: types.Position) -> int:

@@ -4,7 +4,6 @@ hover, go to definition, symbols and formatting. One server for the module."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from pytest_lsp import LanguageClient
 
 from spherelang.checks import help_uri
 
-from .lsp_support import CONFIG, Editor, at, check_json, published, sphere_cli, start
+from .lsp_support import CONFIG, Editor, at, check_json, editor, published, sphere_cli, start  # noqa: F401
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -66,15 +65,6 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
     await start(lsp_client, root)
     yield
     await lsp_client.shutdown_session()
-
-
-@pytest.fixture
-def editor(client: LanguageClient) -> Iterator[Editor]:
-    """An editor whose documents are closed after the test, whatever happens in it."""
-    opened = Editor(client)
-    yield opened
-    for uri in list(opened.versions):
-        opened.close(uri)
 
 
 def _root(client: LanguageClient) -> Path:

@@ -326,3 +326,44 @@ async def test_a_broken_document_gets_its_syntax_error_and_empty_answers(client:
     assert await client.text_document_hover_async(types.HoverParams(document, position)) is None
     assert await client.text_document_definition_async(types.DefinitionParams(document, position)) is None
     assert await client.text_document_document_symbol_async(types.DocumentSymbolParams(document)) is None
+
+
+# ---------------------------------------------------------------- configuration, related locations, closing
+
+DUPLICATE = "sphere A : political {\n  channel c strength 0.1\n  power p\n  power p\n  responsibility r requires p\n}\n"
+
+
+async def test_the_projects_configuration_applies(client: LanguageClient, editor: Editor, tmp_path: Path) -> None:
+    (tmp_path / "sphere.toml").write_text('ignore = ["ELA"]\n[severity]\nREF002 = "info"\n')
+    uri = editor.open(tmp_path / "conf.sphere", DUPLICATE)
+    found = await editor.diagnostics(uri)
+    assert [(d.code, d.severity) for d in found] == [
+        ("REF002", types.DiagnosticSeverity.Information), ("BAL003", types.DiagnosticSeverity.Error)]
+    (related,) = found[0].related_information or []
+    assert related.location.uri == uri and related.location.range.start == at(DUPLICATE, "power p")
+    # the configuration changes on disk: the editor says so, and the document is checked again
+    (tmp_path / "sphere.toml").write_text("")
+    mark = len(client.published)  # type: ignore[attr-defined]
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        [types.FileEvent((tmp_path / "sphere.toml").as_uri(), types.FileChangeType.Changed)]))
+    again = await published(client, uri, since=mark)
+    assert [(d.code, d.severity) for d in again] == [
+        ("ELA002", types.DiagnosticSeverity.Warning), ("REF002", types.DiagnosticSeverity.Error),
+        ("BAL003", types.DiagnosticSeverity.Error)]
+
+
+async def test_a_bad_configuration_is_shown_not_checked(client: LanguageClient, editor: Editor,
+                                                        tmp_path: Path) -> None:
+    (tmp_path / "sphere.toml").write_text("colour = true\n")
+    uri = editor.open(tmp_path / "badconf.sphere", DUPLICATE)
+    assert await editor.diagnostics(uri) == []
+    assert any("unknown key 'colour'" in m.message and m.type == types.MessageType.Error for m in client.messages)
+
+
+async def test_closing_a_document_clears_its_diagnostics(client: LanguageClient, editor: Editor,
+                                                         tmp_path: Path) -> None:
+    uri = editor.open(tmp_path / "closing.sphere", DUPLICATE)
+    assert await editor.diagnostics(uri)
+    mark = len(client.published)  # type: ignore[attr-defined]
+    editor.close(uri)
+    assert await published(client, uri, since=mark) == []

@@ -6,6 +6,8 @@ model the repository holds."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,10 @@ def test_a_document_gets_what_sphere_check_reports(path: Path) -> None:
     result = analyse(Request(entry, Snapshot({entry: (path.as_uri(), text, 1)}), 1))
     assert result.problem is None
     assert result.diagnostics == report.violations
+
+
+def test_the_command_line_loads_the_server_only_to_serve() -> None:
+    code = ("import sys\nfrom spherelang.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "server" in result.stdout and result.stdout.strip().endswith("[]")

@@ -27,6 +27,7 @@ from ..settings import find_config, read_config
 from ..syntax import ast
 from .diagnostics import Pair, code_links, convert
 from .documents import Snapshot, TextSource
+from .locate import Index
 from .positions import Lines
 
 
@@ -43,8 +44,8 @@ class Request:
 class Analysis:
     """What checking one open document gave.
 
-    ``tree`` is the entry's syntax tree (``None`` when it does not parse),
-    ``lines`` its text as checked; ``pairs`` the diagnostics by file, each
+    ``tree`` is the entry's syntax tree (``None`` when it does not parse)
+    and ``index`` its spheres by path and position, ``lines`` its text as checked; ``pairs`` the diagnostics by file, each
     with its form in the protocol; ``files`` every file the model read.
     """
 
@@ -60,12 +61,13 @@ class Analysis:
     pairs: Mapping[str, list[Pair]] = attrs.field(factory=dict)
     files: frozenset[str] = frozenset()
     binding: tuple[Binding, ...] = ()
+    index: Index | None = None
     problem: str | None = None
 
     @property
     def usable(self) -> bool:
         """A model to answer hover, definition and completion from."""
-        return self.model is not None and self.tree is not None
+        return self.model is not None and self.index is not None
 
     def published(self) -> dict[str, list[types.Diagnostic]]:
         """The protocol diagnostics by file path; the entry always has an entry."""
@@ -115,4 +117,4 @@ def _check(base: Analysis, config: Config) -> Analysis:
         files = frozenset(os.path.abspath(f) for f in (*model.files, *(d.span.file for d in model.loading)))
         binding = tuple(model_binding(model))
     return attrs.evolve(base, config=config, model=model, tree=tree, diagnostics=diagnostics, pairs=pairs,
-                        files=files, binding=binding)
+                        files=files, binding=binding, index=Index(tree) if tree is not None else None)

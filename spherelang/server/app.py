@@ -22,7 +22,7 @@ from .analysis import Analysis
 from .documents import Snapshot, TextSource, path_of
 from .formatting import Refused, format_document
 from .hover import hover_text
-from .locate import Found, Index
+from .locate import Found
 from .positions import UTF16, Lines
 from .scan import cursor
 from .scheduler import Checker
@@ -40,6 +40,7 @@ class SphereServer(LanguageServer):
         super().__init__("sphere", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.checker = Checker(self.snapshot, self.send_diagnostics, self.tell)
         self._codes: dict[str, tuple[str, str]] | None = None
+        self._lines: tuple[tuple[str, int | None, str], Lines] | None = None
 
     # ------------------------------------------------------------ state
 
@@ -59,7 +60,12 @@ class SphereServer(LanguageServer):
                         found.encoding)
 
     def lines(self, uri: str) -> Lines:
-        return Lines(self.workspace.get_text_document(uri).source, self.encoding)
+        """The document's lines now (kept while its version does not change: a large file costs to split)."""
+        doc = self.workspace.get_text_document(uri)
+        key = (uri, doc.version, self.encoding)
+        if self._lines is None or self._lines[0] != key:
+            self._lines = (key, Lines(doc.source, self.encoding))
+        return self._lines[1]
 
     def analysis(self, uri: str) -> Analysis | None:
         """The last check of the document that has a tree and a model."""
@@ -67,10 +73,10 @@ class SphereServer(LanguageServer):
 
     def found(self, uri: str, position: types.Position) -> tuple[Analysis, Found] | None:
         analysis = self.analysis(uri)
-        if analysis is None or analysis.tree is None:
+        if analysis is None or analysis.index is None:
             return None
         line, column = self.lines(uri).column(position)
-        found = Index(analysis.tree).locate(line, column, analysis.lines)
+        found = analysis.index.locate(line, column, analysis.lines)
         return (analysis, found) if found is not None else None
 
     def codes(self, analysis: Analysis | None) -> dict[str, tuple[str, str]]:
@@ -197,9 +203,9 @@ def _reading(server: SphereServer) -> None:
     @guarded(lambda: None)
     def symbols(params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
         analysis = server.analysis(params.text_document.uri)
-        if analysis is None or analysis.tree is None:
+        if analysis is None or analysis.index is None:
             return None
-        return navigation.document_symbols(Index(analysis.tree), analysis.lines)
+        return navigation.document_symbols(analysis.index, analysis.lines)
 
     @server.feature(types.WORKSPACE_SYMBOL)
     @guarded(lambda: None)
@@ -254,7 +260,7 @@ def _actions(server: SphereServer, params: types.CodeActionParams, analysis: Ana
     uri = params.text_document.uri
     asked = {(d.code, d.range.start.line, d.range.start.character) for d in params.context.diagnostics}
     fixer = actions.Fixer(analysis.entry, analysis.lines,
-                          Index(analysis.tree) if analysis.tree is not None else None, analysis.model)
+                          analysis.index, analysis.model)
     out = []
     for d, lsp in analysis.pairs.get(analysis.entry, []):
         if not _overlaps(lsp.range, params.range):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+from collections import Counter
 from collections.abc import Iterable
 
 from lsprotocol import types
@@ -20,6 +21,8 @@ from .scan import braces
 _GLOB = frozenset("*?[")
 #: The most workspace symbols one query returns.
 MOST_SYMBOLS = 500
+#: The most symbols a document's outline holds (see :func:`document_symbols`).
+MOST_OUTLINE = 5000
 
 
 def definition(found: Found, model: Model, importer: str, source: TextSource) -> list[types.Location]:
@@ -63,16 +66,25 @@ _KINDS = {
 
 
 def document_symbols(index: Index, lines: Lines) -> list[types.DocumentSymbol]:
-    """The sphere tree with its members, then the rules and scenarios, in source order."""
+    """The sphere tree with its members, then the rules and scenarios, in source order.
+
+    An outline of more than :data:`MOST_OUTLINE` symbols helps no one and
+    costs the editor seconds to receive: a larger file lists its spheres
+    without their members, down to the deepest level that keeps within it.
+    """
     tree = index.tree
+    depth, members = outline_extent(tree)
     closing = braces(lines.text)
-    made: list[types.DocumentSymbol] = []
+    made: dict[int, types.DocumentSymbol] = {}
     top: list[types.DocumentSymbol] = []
-    for decl in tree.spheres:  # pre-order: a parent's symbol is made before its children's
-        symbol = _sphere_symbol(decl, lines, closing)
-        made.append(symbol)
+    for at, decl in enumerate(tree.spheres):  # pre-order: a parent's symbol is made before its children's
+        if decl.depth > max(depth, 0) or (decl.parent is not None and decl.parent not in made):
+            continue
+        if decl.parent is None and depth < 0 and len(top) >= MOST_OUTLINE:
+            continue
+        symbol = made[at] = _sphere_symbol(decl, lines, closing, members)
         (top if decl.parent is None else made[decl.parent].children).append(symbol)  # type: ignore[union-attr]
-    for symbol in made:
+    for symbol in made.values():
         symbol.children = sorted(symbol.children or [], key=lambda s: (s.range.start.line, s.range.start.character))
     for rule in tree.rules:
         top.append(_block_symbol(rule.code.text, types.SymbolKind.Interface, rule.span, rule.code.span, lines, closing,
@@ -83,11 +95,27 @@ def document_symbols(index: Index, lines: Lines) -> list[types.DocumentSymbol]:
     return sorted(top, key=lambda s: (s.range.start.line, s.range.start.character))
 
 
-def _sphere_symbol(decl: ast.SphereDecl, lines: Lines, closing: dict[int, int]) -> types.DocumentSymbol:
+def outline_extent(tree: ast.File) -> tuple[int, bool]:
+    """How deep the outline goes (-1: not even every root fits) and whether it lists members."""
+    spheres: Counter[int] = Counter()
+    members: Counter[int] = Counter()
+    for decl in tree.spheres:
+        spheres[decl.depth] += 1
+        members[decl.depth] += len(decl.members)
+    depth, total, inner = -1, 0, 0
+    for level in sorted(spheres):
+        if total + spheres[level] > MOST_OUTLINE:
+            break
+        depth, total, inner = level, total + spheres[level], inner + members[level]
+    return depth, depth == max(spheres, default=-1) and total + inner <= MOST_OUTLINE
+
+
+def _sphere_symbol(decl: ast.SphereDecl, lines: Lines, closing: dict[int, int], members: bool) -> types.DocumentSymbol:
     detail = decl.layer.text + (f" — {decl.title}" if decl.title else "")
     symbol = _block_symbol(decl.name.text, types.SymbolKind.Namespace, decl.span, decl.name.span, lines, closing,
                            detail)
-    symbol.children = [_member_symbol(m, lines) for m in decl.members if not isinstance(m, ast.AllowDecl)]
+    if members:
+        symbol.children = [_member_symbol(m, lines) for m in decl.members if not isinstance(m, ast.AllowDecl)]
     return symbol
 
 

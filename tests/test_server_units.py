@@ -11,18 +11,25 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
 
+from spherelang.catalog import all_codes
 from spherelang.cli.options import build_config
 from spherelang.diagnostics import Span
 from spherelang.pipeline import check_entries
-from spherelang.server.analysis import Request, analyse
+from spherelang.server.actions import Fixer
+from spherelang.server.analysis import Analysis, Request, analyse
+from spherelang.server.completion import Names, complete
 from spherelang.server.diagnostics import Publisher
-from spherelang.server.documents import Snapshot
+from spherelang.server.documents import Snapshot, TextSource
+from spherelang.server.hover import hover_text
+from spherelang.server.navigation import definition, document_symbols
 from spherelang.server.positions import UTF8, UTF16, UTF32, Lines
 from spherelang.server.scan import braces, cursor
+
+from .support import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -127,3 +134,78 @@ def test_the_command_line_loads_the_server_only_to_serve() -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "server" in result.stdout and result.stdout.strip().endswith("[]")
+
+
+# ---------------------------------------------------------------- never a crash
+
+SEED = """\
+model "m"
+import "missing.sphere"
+layers political > administrative > body
+
+sphere A : political "T" {
+  allow ELA001 "r"
+  channel c strength 0.5
+  capacity 0.4
+  power tax
+  resource budget = 10 USD
+  responsibility r "d" requires tax, budget 5 USD shared
+  indicator i = 3 of 10 year 2019 "s"
+  sphere B : administrative {
+    power tax from A.tax  // sphere: ignore[BAL001]
+    resource budget = 5 USD from A.budget
+    responsibility s requires tax, budget
+  }
+}
+sphere C : body within A.B { capacity 0.9 }
+rule ORG001 "x" { for s in spheres; require s.title != null }
+scenario S { in A.B { capacity 0.7 }; remove A.B.budget }
+"""
+_PIECES = st.sampled_from(["{", "}", '"', ".", ",", ";", "\n", "from", "requires", "sphere", "A.", "😀", "//", " ",
+                           "in", "allow", "ignore[", "within", "x", "=", ":"])
+
+
+def _mutate(data: st.DataObject) -> str:
+    text = SEED
+    for _ in range(data.draw(st.integers(1, 4))):
+        start = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(start, min(len(text), start + 12)))
+        text = text[:start] + "".join(data.draw(st.lists(_PIECES, max_size=3))) + text[end:]
+    return text
+
+
+def _every_answer(analysis: Analysis, text: str, offsets: list[int]) -> None:
+    """What the server's handlers compute, at each offset of ``text`` (the
+    document now), from ``analysis`` (its last check, maybe of another text)."""
+    now = Lines(text)
+    codes = {c: ("error", i.summary) for c, i in all_codes().items()}
+    source = TextSource(analysis.snapshot)
+    for offset in offsets:
+        position = now.position_at(offset)
+        line, column = now.column(position)
+        if analysis.index is not None and analysis.model is not None:
+            found = analysis.index.locate(line, column, analysis.lines)
+            if found is not None:
+                hover_text(found, analysis.model, analysis.binding, codes, analysis.entry)
+                definition(found, analysis.model, analysis.entry, source)
+        complete(cursor(text, offset), Names(analysis.model, {c: s for c, (_, s) in codes.items()}, text))
+    if analysis.index is not None:
+        document_symbols(analysis.index, analysis.lines)
+    fixer = Fixer(analysis.entry, analysis.lines, analysis.index, analysis.model)
+    for d in analysis.diagnostics:
+        for fix in fixer.fixes(d):
+            for edit in fix.edits:
+                assert edit.range.end.line < len(analysis.lines)
+
+
+@settings(max_examples=examples(0.5))
+@given(st.data())
+def test_no_text_breaks_a_handler(data: st.DataObject) -> None:
+    entry = str(ROOT / "tests" / "virtual" / "doc.sphere")
+    good = analyse(Request(entry, Snapshot({entry: ("file:///doc.sphere", SEED, 1)}), 1))
+    text = _mutate(data)
+    now = analyse(Request(entry, Snapshot({entry: ("file:///doc.sphere", text, 2)}), 2))
+    assert now.problem is None and now.diagnostics
+    offsets = data.draw(st.lists(st.integers(0, len(text)), min_size=1, max_size=25))
+    _every_answer(now, text, offsets)
+    _every_answer(good, text, offsets)  # the last check that parsed, against the text as it is now

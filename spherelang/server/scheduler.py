@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 from collections.abc import Callable, Iterable
 
 from lsprotocol import types
@@ -25,6 +26,8 @@ from lsprotocol import types
 from .analysis import Analysis, Request, analyse
 from .diagnostics import Publisher
 from .documents import Snapshot
+
+log = logging.getLogger("spherelang.server")
 
 #: Seconds to wait after a change before checking.
 DEBOUNCE = 0.3
@@ -86,17 +89,20 @@ class Checker:
         self.pending[entry] = asyncio.ensure_future(self._run(entry, generation, delay))
 
     async def _run(self, entry: str, generation: int, delay: float) -> None:
-        if delay > 0:
-            await asyncio.sleep(delay)
-        snapshot = self.snapshot()
-        if entry not in snapshot.documents:
-            return
-        loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(self.worker, analyse, Request(entry, snapshot, generation))
-        if self.generation.get(entry) != generation:
-            return  # a newer version was asked for meanwhile
-        self.pending.pop(entry, None)
-        self.apply(result)
+        try:
+            if delay > 0:
+                await asyncio.sleep(delay)
+            snapshot = self.snapshot()
+            if entry not in snapshot.documents:
+                return
+            loop = asyncio.get_running_loop()
+            result = await loop.run_in_executor(self.worker, analyse, Request(entry, snapshot, generation))
+            if self.generation.get(entry) != generation:
+                return  # a newer version was asked for meanwhile
+            self.pending.pop(entry, None)
+            self.apply(result)
+        except Exception:  # noqa: BLE001 - a task's error would only be logged at exit; the server goes on
+            log.exception("checking %s failed", entry)
 
     def apply(self, result: Analysis) -> None:
         entry = result.entry

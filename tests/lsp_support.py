@@ -121,8 +121,8 @@ class Editor:
         return await published(self.client, uri, self.versions[uri], self.marks[uri])
 
 
-@pytest.fixture
-def editor(client: LanguageClient) -> Iterator[Editor]:
+@pytest.fixture(name="editor")
+def editor_fixture(client: LanguageClient) -> Iterator[Editor]:
     """An editor on the module's ``client`` whose documents are closed after
     the test, whatever happens in it (import it into the test module)."""
     opened = Editor(client)

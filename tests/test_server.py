@@ -13,7 +13,7 @@ from pytest_lsp import LanguageClient
 
 from spherelang.checks import help_uri
 
-from .lsp_support import CONFIG, Editor, at, check_json, editor, published, sphere_cli, start  # noqa: F401
+from .lsp_support import CONFIG, Editor, at, check_json, editor_fixture, published, sphere_cli, start  # noqa: F401  (editor_fixture: the `editor` fixture)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -9,7 +9,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .lsp_support import CONFIG, Editor, editor, start  # noqa: F401
+from .lsp_support import CONFIG, Editor, editor_fixture, start  # noqa: F401  (editor_fixture: the `editor` fixture)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

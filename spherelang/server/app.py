@@ -119,21 +119,18 @@ class SphereServer(LanguageServer):
         return bool(found)
 
 
-def guarded(empty: Callable[[], T]) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """A handler that logs what it raises and answers ``empty()`` instead."""
+def guarded(handler: Callable[[Any], T]) -> Callable[[Any], T | None]:
+    """A request handler that logs what it raises and answers ``None`` (an empty result) instead."""
 
-    def wrap(handler: Callable[..., T]) -> Callable[..., T]:
-        @functools.wraps(handler)
-        def run(params: Any) -> T:
-            try:
-                return handler(params)
-            except Exception:  # noqa: BLE001 - a broken model or a bug must not break the editor
-                log.exception("%s failed", handler.__name__)
-                return empty()
+    @functools.wraps(handler)
+    def run(params: Any) -> T | None:
+        try:
+            return handler(params)
+        except Exception:  # noqa: BLE001 - a broken model or a bug must not break the editor
+            log.exception("%s failed", handler.__name__)
+            return None
 
-        return run
-
-    return wrap
+    return run
 
 
 def build() -> SphereServer:
@@ -179,28 +176,32 @@ def _documents(server: SphereServer) -> None:
 
 def _reading(server: SphereServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    @guarded(lambda: None)
+    @guarded
     def hover(params: types.HoverParams) -> types.Hover | None:
         at = server.found(params.text_document.uri, params.position)
         if at is None or at[0].model is None:
             return None
         analysis, found = at
-        shown = hover_text(found, analysis.model, analysis.binding, server.codes(analysis), analysis.entry)
+        model = analysis.model
+        assert model is not None
+        shown = hover_text(found, model, analysis.binding, server.codes(analysis), analysis.entry)
         if shown is None:
             return None
         return types.Hover(types.MarkupContent(server.hover_format(), shown))
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-    @guarded(lambda: None)
+    @guarded
     def definition(params: types.DefinitionParams) -> list[types.Location] | None:
         at = server.found(params.text_document.uri, params.position)
         if at is None or at[0].model is None:
             return None
         analysis, found = at
-        return navigation.definition(found, analysis.model, analysis.entry, TextSource(server.snapshot())) or None
+        model = analysis.model
+        assert model is not None
+        return navigation.definition(found, model, analysis.entry, TextSource(server.snapshot())) or None
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    @guarded(lambda: None)
+    @guarded
     def symbols(params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
         analysis = server.analysis(params.text_document.uri)
         if analysis is None or analysis.index is None:
@@ -208,14 +209,14 @@ def _reading(server: SphereServer) -> None:
         return navigation.document_symbols(analysis.index, analysis.lines)
 
     @server.feature(types.WORKSPACE_SYMBOL)
-    @guarded(lambda: None)
+    @guarded
     def workspace_symbols(params: types.WorkspaceSymbolParams) -> list[types.SymbolInformation] | None:
         models = [a.model for a in server.checker.usable.values() if a.model is not None]
         return navigation.workspace_symbols(models, params.query, TextSource(server.snapshot()))
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION,
                     types.CompletionOptions(trigger_characters=[".", "[", ",", ":"]))
-    @guarded(lambda: None)
+    @guarded
     def complete(params: types.CompletionParams) -> types.CompletionList | None:
         uri = params.text_document.uri
         lines = server.lines(uri)
@@ -232,7 +233,7 @@ def _reading(server: SphereServer) -> None:
 
 def _editing(server: SphereServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
-    @guarded(lambda: None)
+    @guarded
     def formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
         uri = params.text_document.uri
         lines = server.lines(uri)
@@ -245,7 +246,7 @@ def _editing(server: SphereServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
-    @guarded(lambda: None)
+    @guarded
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
         uri = params.text_document.uri
         doc = server.workspace.get_text_document(uri)

@@ -147,7 +147,7 @@ def _resource_lines(res: Resource, sphere: Sphere, model: Model) -> Iterator[str
     duties = [f"{d.name} ({_amount(d, res.name)})" for d in sphere.responsibilities if res.name in d.resource_names]
     yield ("required by " + _names(duties)) if duties else "no responsibility of its sphere requires it"
     drawn = [f"{model.spheres[r.sphere].path}.{r.name} ({r.amount_text}{' ' + r.unit if r.unit else ''})"
-             for r in _drawing(model, sphere, res.name, "resource")]
+             for r in _drawing(model, sphere, res.name, "resource") if isinstance(r, Resource)]
     if drawn:
         yield "drawn on by " + _names(drawn)
 

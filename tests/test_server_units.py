@@ -19,6 +19,8 @@ from spherelang.catalog import all_codes
 from spherelang.cli.options import build_config
 from spherelang.diagnostics import Span
 from spherelang.pipeline import check_entries
+from spherelang.rulelang.plugins import RuleRegistry, rule
+from spherelang.server import diagnostics as server_diagnostics
 from spherelang.server.actions import Fixer
 from spherelang.server.analysis import Analysis, Request, analyse
 from spherelang.server.completion import Names, complete
@@ -209,3 +211,17 @@ def test_no_text_breaks_a_handler(data: st.DataObject) -> None:
     offsets = data.draw(st.lists(st.integers(0, len(text)), min_size=1, max_size=25))
     _every_answer(now, text, offsets)
     _every_answer(good, text, offsets)  # the last check that parsed, against the text as it is now
+
+
+def _plugin(model: object) -> list[object]:
+    return []
+
+
+def test_a_python_rules_code_links_to_its_function(monkeypatch: pytest.MonkeyPatch) -> None:
+    made = rule("PLG001", "a plugin's rule", registry=RuleRegistry())(_plugin)
+    monkeypatch.setattr(server_diagnostics, "registered_rules", lambda: [made])
+    links = server_diagnostics.code_links(None, Snapshot())
+    line = _plugin.__code__.co_firstlineno
+    assert links == {"PLG001": f"{Path(__file__).as_uri()}#L{line}"}
+    assert server_diagnostics.href("PLG001", links) == links["PLG001"]
+    assert server_diagnostics.href("NOPE001", links).startswith("https://")  # no page: the index of the codes

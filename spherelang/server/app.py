@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
+from ..model import Model
 from ..version import __version__
 from . import actions, completion, navigation
 from .analysis import Analysis
@@ -29,7 +30,6 @@ from .scheduler import Checker
 
 log = logging.getLogger("spherelang.server")
 T = TypeVar("T")
-LANGUAGE = "sphere"
 WATCHED = ("**/*.sphere", "**/sphere.toml", "**/pyproject.toml")
 
 
@@ -53,11 +53,7 @@ class SphereServer(LanguageServer):
 
     def snapshot(self) -> Snapshot:
         """The open ``.sphere`` documents now."""
-        found = Snapshot.of(self.workspace, self.encoding)
-        docs = self.workspace.text_documents
-        return Snapshot({p: v for p, v in found.documents.items()
-                         if p.endswith(".sphere") or getattr(docs.get(v[0]), "language_id", None) == LANGUAGE},
-                        found.encoding)
+        return Snapshot.of(self.workspace, self.encoding)
 
     def lines(self, uri: str) -> Lines:
         """The document's lines now (kept while its version does not change: a large file costs to split)."""
@@ -71,13 +67,14 @@ class SphereServer(LanguageServer):
         """The last check of the document that has a tree and a model."""
         return self.checker.usable.get(path_of(uri))
 
-    def found(self, uri: str, position: types.Position) -> tuple[Analysis, Found] | None:
+    def found(self, uri: str, position: types.Position) -> tuple[Analysis, Model, Found] | None:
+        """What is under the cursor, in the last check of the document that parsed."""
         analysis = self.analysis(uri)
-        if analysis is None or analysis.index is None:
+        if analysis is None or analysis.index is None or analysis.model is None:
             return None
         line, column = self.lines(uri).column(position)
         found = analysis.index.locate(line, column, analysis.lines)
-        return (analysis, found) if found is not None else None
+        return (analysis, analysis.model, found) if found is not None else None
 
     def codes(self, analysis: Analysis | None) -> dict[str, tuple[str, str]]:
         """Code -> (severity, summary): built-in, installed Python rules, the model's own rules."""
@@ -179,11 +176,9 @@ def _reading(server: SphereServer) -> None:
     @guarded
     def hover(params: types.HoverParams) -> types.Hover | None:
         at = server.found(params.text_document.uri, params.position)
-        if at is None or at[0].model is None:
+        if at is None:
             return None
-        analysis, found = at
-        model = analysis.model
-        assert model is not None
+        analysis, model, found = at
         shown = hover_text(found, model, analysis.binding, server.codes(analysis), analysis.entry)
         if shown is None:
             return None
@@ -193,11 +188,9 @@ def _reading(server: SphereServer) -> None:
     @guarded
     def definition(params: types.DefinitionParams) -> list[types.Location] | None:
         at = server.found(params.text_document.uri, params.position)
-        if at is None or at[0].model is None:
+        if at is None:
             return None
-        analysis, found = at
-        model = analysis.model
-        assert model is not None
+        analysis, model, found = at
         return navigation.definition(found, model, analysis.entry, TextSource(server.snapshot())) or None
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -260,8 +253,7 @@ def _actions(server: SphereServer, params: types.CodeActionParams, analysis: Ana
              version: int | None) -> list[types.CodeAction]:
     uri = params.text_document.uri
     asked = {(d.code, d.range.start.line, d.range.start.character) for d in params.context.diagnostics}
-    fixer = actions.Fixer(analysis.entry, analysis.lines,
-                          analysis.index, analysis.model)
+    fixer = actions.Fixer(analysis.entry, analysis.lines, analysis.index, analysis.model)
     out = []
     for d, lsp in analysis.pairs.get(analysis.entry, []):
         if not _overlaps(lsp.range, params.range):

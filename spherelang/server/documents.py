@@ -17,6 +17,8 @@ from pygls.workspace import Workspace
 
 from .positions import UTF16, Lines
 
+LANGUAGE = "sphere"
+
 
 def path_of(uri: str) -> str:
     """The absolute path a document's URI names."""
@@ -35,9 +37,12 @@ class Snapshot:
 
     @classmethod
     def of(cls, workspace: Workspace, encoding: str) -> Snapshot:
+        """The workspace's ``.sphere`` documents (by name or by language)."""
         documents = {}
         for uri, doc in list(workspace.text_documents.items()):
-            documents[path_of(uri)] = (uri, doc.source, doc.version)
+            path = path_of(uri)
+            if path.endswith(".sphere") or doc.language_id == LANGUAGE:
+                documents[path] = (uri, doc.source, doc.version)
         return cls(documents, encoding)
 
     def texts(self) -> dict[str, str]:

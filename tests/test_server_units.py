@@ -27,6 +27,7 @@ from spherelang.server.completion import Names, complete
 from spherelang.server.diagnostics import Publisher
 from spherelang.server.documents import Snapshot, TextSource
 from spherelang.server.hover import hover_text
+from spherelang.server.hover import text as hover_markdown
 from spherelang.server.navigation import definition, document_symbols
 from spherelang.server.positions import UTF8, UTF16, UTF32, Lines
 from spherelang.server.scan import braces, cursor
@@ -225,3 +226,14 @@ def test_a_python_rules_code_links_to_its_function(monkeypatch: pytest.MonkeyPat
     assert links == {"PLG001": f"{Path(__file__).as_uri()}#L{line}"}
     assert server_diagnostics.href("PLG001", links) == links["PLG001"]
     assert server_diagnostics.href("NOPE001", links).startswith("https://")  # no page: the index of the codes
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("estimate -0.3 (rank 107) on *the* scale", r"estimate -0.3 (rank 107) on \*the\* scale"),
+    ("- not a list", r"\- not a list"),
+    ("12. not numbered", r"12\. not numbered"),
+    ("# not a heading", r"\# not a heading"),
+    ("a_b | c\nd", r"a\_b \| c d"),
+])
+def test_user_text_in_a_hover_shows_as_written(written: str, shown: str) -> None:
+    assert hover_markdown(written) == shown

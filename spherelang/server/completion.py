@@ -137,7 +137,7 @@ def _paths(names: Names, typed: str, here: str | None) -> tuple[list[Item], bool
     items: list[Item] = []
     if here is not None:
         parts = here.split(".")
-        for k in range(len(parts) - 1, 0, -1):
+        for k in range(len(parts) - 1, 1, -1):  # a root's bare name is its path, listed below
             items.append(Item(parts[k - 1], types.CompletionItemKind.Module, ".".join(parts[:k])))
     for path in names.paths():
         if wanted in path.casefold():

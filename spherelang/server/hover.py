@@ -14,14 +14,16 @@ from ..report.analysis import fig, signed
 from ..syntax import ast
 from .locate import Found, OnCode, OnImport, OnMember, OnSphere, sphere_of, target
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~])")
+_BLOCK_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])")  # what would start a heading, a quote or a list
 #: How many users of a member a hover lists before "and N more".
 LISTED = 8
 
 
 def text(s: str) -> str:
-    """User text (a title, a description) safe inside Markdown."""
-    return _MARKDOWN.sub(r"\\\1", s.replace("\n", " "))
+    """User text (a title, a description) shown as written inside Markdown."""
+    escaped = _MARKDOWN.sub(r"\\\1", s.replace("\n", " "))
+    return _BLOCK_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], escaped)
 
 
 def code(s: str) -> str:

@@ -367,3 +367,13 @@ async def test_closing_a_document_clears_its_diagnostics(client: LanguageClient,
     mark = len(client.published)  # type: ignore[attr-defined]
     editor.close(uri)
     assert await published(client, uri, since=mark) == []
+
+
+async def test_an_import_that_exists_only_in_the_editor(client: LanguageClient, editor: Editor,
+                                                        tmp_path: Path) -> None:
+    main = editor.open(tmp_path / "main.sphere", 'import "new.sphere"\n' + DUPLICATE)
+    assert "SPH002" in {d.code for d in await editor.diagnostics(main)}
+    mark = len(client.published)  # type: ignore[attr-defined]
+    editor.open(tmp_path / "new.sphere", "layers political > body\n")  # never saved
+    again = await published(client, main, since=mark)
+    assert "SPH002" not in {d.code for d in again} and "REF002" in {d.code for d in again}

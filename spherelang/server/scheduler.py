@@ -52,13 +52,15 @@ class Checker:
         self.problems: dict[str, str] = {}
         self.publisher = Publisher()
 
-    def dependents(self, path: str) -> list[str]:
-        """The open documents whose last check read ``path`` (itself excluded)."""
-        return [entry for entry, found in self.latest.items() if entry != path and path in found.files]
+    def dependents(self, path: str, missing: bool = False) -> list[str]:
+        """The open documents whose last check read ``path`` (itself excluded);
+        with ``missing``, also those that missed a file (SPH002): it may be this one."""
+        return [entry for entry, found in self.latest.items() if entry != path and (
+            path in found.files or (missing and any(d.code == "SPH002" for d in found.diagnostics)))]
 
     def opened(self, entry: str) -> None:
         self.schedule(entry, 0.0)
-        self.schedule_all(self.dependents(entry))
+        self.schedule_all(self.dependents(entry, missing=True))
 
     def changed(self, entry: str) -> None:
         self.schedule(entry, self.delay)
@@ -75,7 +77,7 @@ class Checker:
         self.problems.pop(entry, None)
         self.publisher.forget(entry)
         self._publish(())
-        self.schedule_all(self.dependents(entry))
+        self.schedule_all(self.dependents(entry, missing=True))
 
     def schedule_all(self, entries: Iterable[str], delay: float | None = None) -> None:
         for entry in entries:

@@ -377,3 +377,15 @@ async def test_an_import_that_exists_only_in_the_editor(client: LanguageClient, 
     editor.open(tmp_path / "new.sphere", "layers political > body\n")  # never saved
     again = await published(client, main, since=mark)
     assert "SPH002" not in {d.code for d in again} and "REF002" in {d.code for d in again}
+
+
+async def test_edits_after_unusual_line_breaks_land_where_the_editor_put_them(
+        client: LanguageClient, editor: Editor, tmp_path: Path) -> None:
+    """Only CR, LF and CRLF end a line for the protocol: not U+2028, U+0085 or a form feed in a string."""
+    text = 'sphere A : political "a\u2028b\x85c\x0cd" {\n  channel c strength 0.5\n  power p\n}\n'
+    uri = editor.open(tmp_path / "breaks a.sphere", text)  # a space in the name: the URI is quoted
+    assert [d.code for d in await editor.diagnostics(uri)] == ["BAL001"]
+    line = at(text, "  power p").line
+    editor.edit(uri, [types.TextEdit(types.Range(types.Position(line, 0), types.Position(line, 0)),
+                                     "  responsibility r requires p\n")])
+    assert [d.code for d in await editor.diagnostics(uri)] == ["BAL003"]

@@ -20,7 +20,7 @@ from ..model import Model
 from ..version import __version__
 from . import actions, completion, navigation
 from .analysis import Analysis
-from .documents import Snapshot, TextSource, path_of
+from .documents import Snapshot, TextSource, path_of, use_protocol_lines
 from .formatting import Refused, format_document
 from .hover import hover_text
 from .locate import Found
@@ -140,6 +140,10 @@ def build() -> SphereServer:
 
 def _documents(server: SphereServer) -> None:
     checker = server.checker
+
+    @server.feature(types.INITIALIZE)
+    def initialize(params: types.InitializeParams) -> None:
+        use_protocol_lines(server.workspace)
 
     @server.feature(types.INITIALIZED)
     def initialized(params: types.InitializedParams) -> None:

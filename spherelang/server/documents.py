@@ -9,15 +9,41 @@ the working directory). Every other file is read from the disk.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 from pygls.uris import from_fs_path, to_fs_path, urlparse
-from pygls.workspace import Workspace
+from pygls.workspace import TextDocument, Workspace
 
 from .positions import UTF16, Lines
 
 LANGUAGE = "sphere"
+# after LF, and after a CR that no LF follows: the protocol's line ends, and the parser's
+_LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
+
+
+class Document(TextDocument):
+    """pygls's document with the protocol's lines: ``str.splitlines`` also ends
+    a line at a form feed, U+0085 or U+2028, so an edit the editor sends for a
+    line after one of those would land on the wrong line."""
+
+    @property
+    def lines(self) -> Sequence[str]:
+        found = _LINE_END.split(self.source)
+        return tuple(found[:-1] if found and not found[-1] else found)
+
+
+def use_protocol_lines(workspace: Workspace) -> None:
+    """Make the workspace hold :class:`Document` for the documents opened from now on."""
+
+    def create(uri: str, source: str | None = None, version: int | None = None,
+               language_id: str | None = None) -> TextDocument:
+        options: dict[str, Any] = {"sync_kind": workspace._sync_kind, "position_codec": workspace._position_codec}
+        return Document(uri, source=source, version=version, language_id=language_id, **options)
+
+    workspace._create_text_document = create  # type: ignore[method-assign, assignment]
 
 
 def path_of(uri: str) -> str:
@@ -39,10 +65,10 @@ class Snapshot:
     def of(cls, workspace: Workspace, encoding: str) -> Snapshot:
         """The workspace's ``.sphere`` documents (by name or by language)."""
         documents = {}
-        for uri, doc in list(workspace.text_documents.items()):
-            path = path_of(uri)
+        for doc in list(workspace.text_documents.values()):
+            path = path_of(doc.uri)  # the URI as the client wrote it (the workspace's keys are unquoted)
             if path.endswith(".sphere") or doc.language_id == LANGUAGE:
-                documents[path] = (uri, doc.source, doc.version)
+                documents[path] = (doc.uri, doc.source, doc.version)
         return cls(documents, encoding)
 
     def texts(self) -> dict[str, str]:

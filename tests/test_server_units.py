@@ -5,9 +5,12 @@ model the repository holds."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
+import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,7 @@ from spherelang.cli.options import build_config
 from spherelang.diagnostics import Span
 from spherelang.pipeline import check_entries
 from spherelang.rulelang.plugins import RuleRegistry, rule
+from spherelang.server import analysis as server_analysis
 from spherelang.server import diagnostics as server_diagnostics
 from spherelang.server.actions import Fixer
 from spherelang.server.analysis import Analysis, Request, analyse
@@ -35,6 +39,14 @@ from spherelang.server.scan import braces, cursor
 from .support import examples
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _unfrozen() -> Iterator[None]:
+    """Checking a document freezes the process's objects for the collector (see
+    ``spherelang.server.analysis.freeze``): the rest of the suite gets them back."""
+    yield
+    gc.unfreeze()
 
 # ---------------------------------------------------------------- positions
 
@@ -237,3 +249,30 @@ def test_a_python_rules_code_links_to_its_function(monkeypatch: pytest.MonkeyPat
 ])
 def test_user_text_in_a_hover_shows_as_written(written: str, shown: str) -> None:
     assert hover_markdown(written) == shown
+
+
+class _Cycle:
+    me: object = None
+
+
+def test_frozen_cycles_are_collected_in_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checked model is frozen out of the collector's way; cyclic garbage
+    frozen with it is collected at the next full collection."""
+    monkeypatch.setattr(server_analysis, "COLLECT_EVERY", 3)
+    monkeypatch.setattr(server_analysis, "_checks", [0])
+    entry = str(ROOT / "tests" / "virtual" / "gc.sphere")
+    request = Request(entry, Snapshot({entry: ("file:///gc.sphere", SEED, 1)}), 1)
+    gc.disable()  # only the collections the checks make may reach the garbage
+    garbage = _Cycle()
+    garbage.me = garbage
+    alive = weakref.ref(garbage)
+    del garbage
+    try:
+        analyse(request)
+        assert gc.get_freeze_count() > 0 and alive() is not None  # frozen: no collection reaches it
+        analyse(request)
+        analyse(request)
+        assert alive() is None
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -9,6 +9,7 @@ analysis' ``problem``.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Mapping
 
@@ -116,5 +117,29 @@ def _check(base: Analysis, config: Config) -> Analysis:
         pairs = convert(diagnostics, source, code_links(model, snapshot))
         files = frozenset(os.path.abspath(f) for f in (*model.files, *(d.span.file for d in model.loading)))
         binding = tuple(model_binding(model))
-    return attrs.evolve(base, config=config, model=model, tree=tree, diagnostics=diagnostics, pairs=pairs,
-                        files=files, binding=binding, index=Index(tree) if tree is not None else None)
+        done = attrs.evolve(base, config=config, model=model, tree=tree, diagnostics=diagnostics, pairs=pairs,
+                            files=files, binding=binding, index=Index(tree) if tree is not None else None)
+        freeze()
+    return done
+
+
+#: Checks between two full collections (see :func:`freeze`).
+COLLECT_EVERY = 100
+_checks = [0]
+
+
+def freeze() -> None:
+    """Leave what exists now out of the cyclic collector's full collections.
+
+    The server keeps each open document's model and tree (millions of acyclic
+    objects on a large model): left to the collector, every full collection
+    would walk them all, a pause of a second. Frozen, they are left out, and
+    reference counting still frees them. What a check leaves in cycles (an
+    error's traceback) would stay frozen, so every :data:`COLLECT_EVERY`
+    checks a full collection runs first.
+    """
+    _checks[0] += 1
+    if _checks[0] % COLLECT_EVERY == 0:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()

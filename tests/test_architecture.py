@@ -33,6 +33,7 @@ LAYERS: list[set[str]] = [
     {"pipeline"},
     {"report", "expect"},
     {"visual", "fmt", "catalog", "testing", "highlight"},
+    {"server"},
     {"cli", "__init__", "__main__"},
 ]
 

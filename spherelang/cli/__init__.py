@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import click
 
-from . import analysis, check, codes, models, tools, trend  # noqa: F401  (each adds its commands to the group)
+from . import analysis, check, codes, models, server, tools, trend  # noqa: F401  (each adds its commands to the group)
 from .group import cli
 from .discovery import find_entries
 

@@ -112,7 +112,7 @@ class Loader:
         import that named it, or in the file itself for its content)."""
         where = at or Span(path, 1, 1, 1, 1)
         if path in self.given:
-            return self.read_given(path, self.given[path])
+            return self.read_given(path, self.given[path], where)
         try:
             st = os.stat(path)
         except OSError as exc:
@@ -124,9 +124,7 @@ class Loader:
                                            "import names .sphere files (a glob like 'dir/*.sphere' takes many)"))
             return None
         if st.st_size > self.limits.max_file_bytes:
-            self.findings.append(_error(
-                "SPH006", f"{_show(path)} is {st.st_size:,} bytes, over the limit of "
-                f"{self.limits.max_file_bytes:,}", where, "split the model into files joined with 'within'"))
+            self.too_large(path, st.st_size, where)
             return None
         try:
             with open(path, "rb") as fh:
@@ -141,13 +139,25 @@ class Loader:
                 self.digests[path] = digest
         return self.parse_data(data, path, digest)
 
-    def read_given(self, path: str, content: str | bytes | ast.File) -> ast.File | None:
+    def too_large(self, path: str, size: int, where: Span) -> None:
+        self.findings.append(_error(
+            "SPH006", f"{_show(path)} is {size:,} bytes, over the limit of "
+            f"{self.limits.max_file_bytes:,}", where, "split the model into files joined with 'within'"))
+
+    def read_given(self, path: str, content: str | bytes | ast.File, where: Span) -> ast.File | None:
         if isinstance(content, ast.File):
             return attrs.evolve(content, path=path) if content.path != path else content
         if isinstance(content, bytes):  # standard input: decoded as a file is (SPH005 when it is not UTF-8)
+            if len(content) > self.limits.max_file_bytes:
+                self.too_large(path, len(content), where)
+                return None
             return self.parse_data(content, path, None)
         # lone surrogates cannot be UTF-8: kept as bytes that are not, they are SPH005
-        return self.parse_data(content.encode("utf-8", "surrogatepass"), path, None)
+        data = content.encode("utf-8", "surrogatepass")
+        if len(data) > self.limits.max_file_bytes:  # an editor's buffer is held to the limit a file is
+            self.too_large(path, len(data), where)
+            return None
+        return self.parse_data(data, path, None)
 
     #: Whether :meth:`parse_data` needs the file's digest even without a cache.
     wants_digest = False

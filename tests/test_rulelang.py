@@ -73,7 +73,7 @@ def ok(sphere: int, name: str, explicit: bool = True) -> Link:
 
 
 def needs(sphere: int, line: int, *names: tuple[str, str]) -> tuple[Requirement, ...]:
-    return tuple(Requirement(n, None, None, None, kind, sphere, None, None, at(line)) for n, kind in names)
+    return tuple(Requirement(n, None, None, None, kind, sphere, None, None, FILE, line, 1, 20) for n, kind in names)
 
 
 def resource(sphere: int, name: str, line: int, amount: float | None, unit: str | None = "USD",

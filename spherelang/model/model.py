@@ -97,7 +97,17 @@ class Requirement:
     sphere: int                 # the responsibility's sphere
     problem: Link | None        # how the name failed to resolve; None when it resolved in ``sphere``
     invalid: InvalidValue | None  # the amount is out of its domain (VAL001)
-    span: Span
+    # ``NAME [NUMBER [UNIT]]`` sits on one line: its place is kept as the
+    # file (shared), line and columns, and the span made when asked for, since
+    # a national model holds hundreds of thousands of requirements
+    file: str
+    line: int
+    column: int
+    end_column: int
+
+    @property
+    def span(self) -> Span:
+        return Span(self.file, self.line, self.column, self.line, self.end_column)
 
     @property
     def ok(self) -> bool:

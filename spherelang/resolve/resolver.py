@@ -20,7 +20,6 @@ from typing import Any
 
 import attrs
 
-from ..diagnostics import Span
 from ..loading import LoadedModel
 from ..model import (
     Channel,
@@ -212,7 +211,7 @@ class _Resolver:
         if target_kind == "resource" and req.amount is not None:
             self.ledger.require((scope.index, name), unit, scope.members[name].unit, amount)
         return Requirement(name, amount, text, unit, target_kind, scope.index, problem, invalid,
-                           _requirement_span(req))
+                           *_requirement_place(req))
 
 
 _KINDS = (ast.PowerDecl, ast.ResourceDecl, ast.ResponsibilityDecl, ast.IndicatorDecl, ast.ChannelDecl)
@@ -276,13 +275,12 @@ def _channel(scope: Scope, decl: ast.ChannelDecl) -> Channel:
     return Channel(decl.name.text, scope.index, strength, decl.description, invalid, decl.span)
 
 
-def _requirement_span(req: ast.Requirement) -> Span:
-    """``NAME [NUMBER [UNIT]]`` on one line, without the intermediate spans."""
+def _requirement_place(req: ast.Requirement) -> tuple[str, int, int, int]:
+    """Where ``NAME [NUMBER [UNIT]]`` is (file, line, first and end column),
+    without the intermediate spans."""
     name = req.name
-    start = (name.file, name.line, name.column)
     if req.amount is None:
-        return Span(*start, name.line, name.column + len(name.text))
+        return name.file, name.line, name.column, name.column + len(name.text)
     unit, number = req.amount.unit, req.amount.number
-    if unit is not None:
-        return Span(*start, unit.line, unit.column + len(unit.text))
-    return Span(*start, number.line, number.end_column)
+    end = unit.column + len(unit.text) if unit is not None else number.end_column
+    return name.file, name.line, name.column, end

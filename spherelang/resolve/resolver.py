@@ -158,8 +158,8 @@ class _Resolver:
 
     def finish_resource(self, draft: Resource) -> Resource:
         key = (draft.sphere, draft.name)
-        allocated = self.ledger.allocated.get(key, 0.0)
-        drawn = key in self.ledger.drawn
+        allocated = self.ledger.allocated(key)
+        drawn = self.ledger.drawn(key)
         if not allocated and not drawn:
             return draft
         return attrs.evolve(draft, allocated=allocated, drawn=drawn)
@@ -190,8 +190,8 @@ class _Resolver:
         key = (scope.index, decl.name.text)
         return Resource(
             name=decl.name.text, sphere=scope.index, amount=amount, amount_text=decl.amount.number.text,
-            unit=decl.amount.unit_text, source=link, allocated=self.ledger.allocated.get(key, 0.0),
-            required=self.ledger.required.get(key, 0.0), drawn=key in self.ledger.drawn, invalid=invalid,
+            unit=decl.amount.unit_text, source=link, allocated=self.ledger.allocated(key),
+            required=self.ledger.required(key), drawn=self.ledger.drawn(key), invalid=invalid,
             span=decl.span,
         )
 

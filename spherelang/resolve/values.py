@@ -85,20 +85,40 @@ class Ledger:
     An allocation counts toward its source only in the source's unit, and a
     requirement toward its resource only in the resource's unit: a mismatch
     (UNIT001) or an invalid amount (VAL001) is left out of every sum.
+
+    A national model has hundreds of thousands of resources: each is keyed by
+    one int (its sphere and a number for its name), not a (sphere, name)
+    tuple, which costs twice the memory in every table that holds it.
     """
 
     def __init__(self) -> None:
-        self.allocated: dict[tuple[int, str], float] = defaultdict(float)
-        self.required: dict[tuple[int, str], float] = defaultdict(float)
-        self.drawn: set[tuple[int, str]] = set()
+        self._names: dict[str, int] = {}
+        self._allocated: dict[int, float] = defaultdict(float)
+        self._required: dict[int, float] = defaultdict(float)
+        self._drawn: set[int] = set()
+
+    def _key(self, resource: tuple[int, str]) -> int:
+        sphere, name = resource
+        number = self._names.setdefault(name, len(self._names))
+        return (sphere << 32) | number
 
     def draw(self, source: tuple[int, str], unit: str | None, source_unit: str | None,
              amount: float | None) -> None:
-        self.drawn.add(source)
+        key = self._key(source)
+        self._drawn.add(key)
         if unit == source_unit and amount is not None:
-            self.allocated[source] += amount
+            self._allocated[key] += amount
 
     def require(self, resource: tuple[int, str], unit: str | None, resource_unit: str | None,
                 amount: float | None) -> None:
         if unit == resource_unit and amount is not None:
-            self.required[resource] += amount
+            self._required[self._key(resource)] += amount
+
+    def allocated(self, resource: tuple[int, str]) -> float:
+        return self._allocated.get(self._key(resource), 0.0)
+
+    def required(self, resource: tuple[int, str]) -> float:
+        return self._required.get(self._key(resource), 0.0)
+
+    def drawn(self, resource: tuple[int, str]) -> bool:
+        return self._key(resource) in self._drawn

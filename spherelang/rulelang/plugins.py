@@ -125,7 +125,7 @@ def rule(code: str, summary: str, severity: str | Severity = "error", *,
     level = _severity(severity)
 
     def decorate(fn: RuleFunction) -> PythonRule:
-        origin = f"{fn.__module__}:{fn.__qualname__}"  # type: ignore[attr-defined]
+        origin = f"{fn.__module__}:{fn.__qualname__}"
         made = PythonRule(code, summary, level, fn, inspect.cleandoc(fn.__doc__ or ""), origin)
         return (registry if registry is not None else REGISTRY).register(made)
 

@@ -122,7 +122,7 @@ def equal(a: object, b: object, frame: Frame) -> bool:
 
 def _equal_lists(a: tuple[object, ...], b: tuple[object, ...], frame: Frame) -> bool:
     """Lists may nest as deep as the input: compared with an explicit stack."""
-    pending = [(a, b)]
+    pending: list[tuple[object, object]] = [(a, b)]
     while pending:
         x, y = pending.pop()
         if type(x) is not tuple:

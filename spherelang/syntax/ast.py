@@ -8,30 +8,37 @@ never recurse, however deep a model nests.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TypeVar, Union, dataclass_transform
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, Union, cast
 
 import attrs
 
 from ..diagnostics import Severity, Span
-from ..expression import Expr, ExprNode, Message  # noqa: F401  (ExprNode: re-exported for the parser)
+from ..expression import Expr as Expr, ExprNode as ExprNode, Message as Message  # re-exported for the parser
 
-_freeze = attrs.frozen(slots=True)
 _T = TypeVar("_T")
 
 
-@dataclass_transform(field_specifiers=(attrs.field,))
-def frozen(cls: type[_T]) -> type[_T]:
+def _frozen_pickled(cls: type[_T]) -> type[_T]:
     """attrs frozen, slotted, and pickled as ``cls(*fields)`` — several times
     faster to load than attrs' generic state protocol (see loading.cache)."""
-    made = _freeze(cls)
-    names = tuple(f.name for f in attrs.fields(made))
+    made = attrs.frozen(slots=True)(cls)
+    names = tuple(f.name for f in attrs.fields(cast("type[attrs.AttrsInstance]", made)))
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self: object) -> tuple[type, tuple[Any, ...]]:
         return (type(self), tuple(getattr(self, n) for n in names))
 
-    made.__reduce__ = __reduce__
+    # setattr: a method put on the class after it is made
+    setattr(made, "__reduce__", __reduce__)  # noqa: B010
     return made
+
+
+if TYPE_CHECKING:
+    # Type checkers know attrs.frozen by name (fields, __init__, attrs.evolve);
+    # _frozen_pickled makes the same class and only adds __reduce__.
+    from attrs import frozen
+else:
+    frozen = _frozen_pickled
 
 
 #: Fields that only say where a node is; equal meaning ignores them.
@@ -243,6 +250,8 @@ def preorder(top: Iterable[N], kids: Callable[[N], Iterable[N]]) -> list[tuple[N
 class SphereDecl:
     """One ``sphere`` block, without its children (see ``children``).
 
+    ``members`` is a tuple of nodes, or the fast path's
+    :class:`~spherelang.syntax.deferred.DeferredMembers` (built when read).
     ``span`` covers the header (``sphere NAME : LAYER ... within PATH``), where
     diagnostics about the sphere are reported; ``parent`` and ``children`` are
     indices into the tuple that holds this declaration.
@@ -252,7 +261,7 @@ class SphereDecl:
     layer: Name
     title: str | None
     within: Path | None
-    members: tuple[Member, ...]
+    members: Sequence[Member]
     span: Span
     parent: int | None
     children: tuple[int, ...]

@@ -268,7 +268,7 @@ def compare(paths: Iterable[ModelLike] | str | os.PathLike[str], *,
     from .pipeline import compare as _compare
 
     cfg = _config(config, None, None, {**options, **({"year": year} if year is not None else {})})
-    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    items: list[ModelLike] = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     if not items:
         raise SphereUsageError("compare needs at least one model")
     return _compare([item if isinstance(item, (str, os.PathLike)) else _resolved(item, cfg) for item in items],

@@ -140,7 +140,8 @@ def _number(lo: float, hi: float | None = None) -> Callable[[str, Any], float]:
 def _integer(key: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise SphereUsageError(f"'{key}' must be a whole number of at least 1, not {value!r}")
-    return value
+    whole: int = value
+    return whole
 
 
 def _boolean(key: str, value: Any) -> bool:

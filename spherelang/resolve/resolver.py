@@ -231,7 +231,8 @@ def _by_kind(scope: Scope, statements: tuple[Any, ...]) -> dict[type, list[Any]]
 def _release(scope: Scope, made: Members) -> None:
     """Let a sphere's statements go: descendants look its names up by kind,
     place and unit only, which the model's members answer as well."""
-    for group in made:
+    groups: tuple[tuple[Power | Responsibility | Resource | Indicator | Channel, ...], ...] = made
+    for group in groups:
         for member in group:
             scope.members[member.name] = member
     scope.decl = attrs.evolve(scope.decl, members=())

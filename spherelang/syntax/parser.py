@@ -228,7 +228,7 @@ def _recoverable(exc: Exception, diagnostic: Finding, lines: list[str]) -> bool:
     if not 1 <= number <= len(lines):
         return False
     line = lines[number - 1].split("//", 1)[0]
-    return all(line.count(a) == line.count(b) for a, b in ("{}", "()", "[]"))
+    return all(line.count(a) == line.count(b) for a, b in (("{", "}"), ("(", ")"), ("[", "]")))
 
 
 def parse_bytes(data: bytes, path: str) -> ast.File:

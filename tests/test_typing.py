@@ -108,3 +108,22 @@ def test_the_user_script_runs(tmp_path: Path) -> None:
     assert "rules: ['PYT100']" in lines
     assert "syntax error: broken.sphere:1:8: SPH001 unexpected '{'; expected a name" in lines
     assert result.stderr == ""
+
+
+def test_the_ast_decorator_type_checkers_do_not_see_still_pickles_by_fields() -> None:
+    """Type checkers read ``ast.frozen`` as ``attrs.frozen``; the decorator that
+    runs adds ``__reduce__``, which the parse workers' pickler recognises by name."""
+    import pickle
+
+    from spherelang.loading.prefetch_protocol import _ast_dispatch_table
+    from spherelang.syntax import ast as syntax_ast
+    from spherelang.syntax.parser import parse_text
+
+    assert syntax_ast.Name.__reduce__.__qualname__ == "frozen.<locals>.__reduce__"
+    table = _ast_dispatch_table()
+    assert {syntax_ast.Name, syntax_ast.SphereDecl, syntax_ast.File} <= set(table)
+    parsed = parse_text('sphere A : political "t" {\n  power p\n}\n', "a.sphere")
+    name = parsed.spheres[0].name
+    assert table[syntax_ast.Name](name) == (syntax_ast.Name, ("A", "a.sphere", 1, 8))
+    assert name.__reduce__() == (syntax_ast.Name, ("A", "a.sphere", 1, 8))
+    assert pickle.loads(pickle.dumps(parsed)) == parsed

@@ -80,12 +80,12 @@ def _ordered(name: str, frame: Frame, args: Args) -> Args:
 
 def _min(frame: Frame, args: Args) -> object:
     items = _ordered("min", frame, args)
-    return min(items) if items else None  # type: ignore[type-var]
+    return min(items) if items else None  # type: ignore[type-var]  # _ordered: all numbers or all strings
 
 
 def _max(frame: Frame, args: Args) -> object:
     items = _ordered("max", frame, args)
-    return max(items) if items else None  # type: ignore[type-var]
+    return max(items) if items else None  # type: ignore[type-var]  # _ordered: all numbers or all strings
 
 
 def _any(frame: Frame, args: Args) -> bool:

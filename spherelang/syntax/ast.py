@@ -9,7 +9,7 @@ never recurse, however deep a model nests.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import attrs
 
@@ -18,27 +18,26 @@ from ..expression import Expr as Expr, ExprNode as ExprNode, Message as Message 
 
 _T = TypeVar("_T")
 
-
-def _frozen_pickled(cls: type[_T]) -> type[_T]:
-    """attrs frozen, slotted, and pickled as ``cls(*fields)`` — several times
-    faster to load than attrs' generic state protocol (see loading.cache)."""
-    made = attrs.frozen(slots=True)(cls)
-    names = tuple(f.name for f in attrs.fields(cast("type[attrs.AttrsInstance]", made)))
-
-    def __reduce__(self: object) -> tuple[type, tuple[Any, ...]]:
-        return (type(self), tuple(getattr(self, n) for n in names))
-
-    # setattr: a method put on the class after it is made
-    setattr(made, "__reduce__", __reduce__)  # noqa: B010
-    return made
-
-
 if TYPE_CHECKING:
     # Type checkers know attrs.frozen by name (fields, __init__, attrs.evolve);
-    # _frozen_pickled makes the same class and only adds __reduce__.
+    # the decorator below makes the same class and only adds __reduce__.
     from attrs import frozen
 else:
-    frozen = _frozen_pickled
+    _freeze = attrs.frozen(slots=True)
+
+    def frozen(cls: type[_T]) -> type[_T]:
+        """attrs frozen, slotted, and pickled as ``cls(*fields)`` — several times
+        faster to load than attrs' generic state protocol (see loading.cache).
+        loading.prefetch_protocol recognises the ``__reduce__`` by its name
+        (``frozen.<locals>.__reduce__``)."""
+        made = _freeze(cls)
+        names = tuple(f.name for f in attrs.fields(made))
+
+        def __reduce__(self: object) -> tuple[type, tuple[Any, ...]]:
+            return (type(self), tuple(getattr(self, n) for n in names))
+
+        made.__reduce__ = __reduce__
+        return made
 
 
 #: Fields that only say where a node is; equal meaning ignores them.

@@ -156,11 +156,11 @@ def build_file(path: str, items: list[Any], spheres: Iterable[SphereBuilder]) ->
             raise SyntaxProblem("a file holds at most one 'model' statement", models[1].span,
                                 "keep one 'model' line")
     flat = flatten_spheres(spheres)
-    for nested in (s for s in flat if s.parent is not None and s.within is not None):
-        assert nested.within is not None
-        raise SyntaxProblem(f"'within' attaches a top-level sphere; '{nested.name.text}' is already inside "
-                            f"'{flat[nested.parent].name.text}'", nested.within.span,  # type: ignore[index]
-                            "remove 'within', or move the sphere out of the block to the top level")
+    for nested in flat:
+        if nested.parent is not None and nested.within is not None:
+            raise SyntaxProblem(f"'within' attaches a top-level sphere; '{nested.name.text}' is already inside "
+                                f"'{flat[nested.parent].name.text}'", nested.within.span,
+                                "remove 'within', or move the sphere out of the block to the top level")
     return ast.File(
         path=path,
         model=models[0] if models else None,

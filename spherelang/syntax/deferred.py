@@ -101,7 +101,9 @@ def member_heads(members: Sequence[ast.Member]) -> Iterator[tuple[str, str | Non
     if isinstance(members, DeferredMembers):
         heads = members.heads
         for k in range(0, len(heads), 3):
-            yield heads[k], heads[k + 1], heads[k + 2]  # type: ignore[misc]
+            kind = heads[k]
+            assert kind is not None, "every statement has a kind (names and units may be None)"
+            yield kind, heads[k + 1], heads[k + 2]
         return
     for m in members:
         name = m.code.text if isinstance(m, ast.AllowDecl) else getattr(m, "name", None)

@@ -30,16 +30,20 @@ from .errors import SphereError, SphereSyntaxError, SphereUsageError
 from .version import __version__
 
 # Everything heavier (the parser, lark) is imported when first used, so that
-# `sphere --help` and `import spherelang` start quickly.
+# `sphere --help` and `import spherelang` start quickly. Type checkers read the
+# lazily exported classes (_LAZY below) from this block instead;
+# tests/test_typing.py holds the two to the same names.
 if TYPE_CHECKING:
-    from .evaluator import Samples, SphereFigures, SphereSamples, Statistic
+    from typing import TypeVar
+
+    from .evaluator import Samples, SphereFigures, SphereSamples, Statistic, Trend
     from .model import Model
     from .pipeline import ComparedModel, Comparison, Evaluation, Reform, Reforms, Report
-    from .evaluator import Trend
-    from .rulelang.plugins import Finding, PythonRule, RuleFunction
+    from .rulelang.plugins import Finding, PythonRule
     from .syntax.ast import File
 
     ModelLike = Union[Model, str, os.PathLike[str], File]
+    _Found = TypeVar("_Found", bound=Iterable[Finding])
 
 __all__ = [
     "ComparedModel",
@@ -94,15 +98,18 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    found = _LAZY.get(name)
-    if found is None:
-        raise AttributeError(f"module 'spherelang' has no attribute {name!r}")
-    import importlib
+# Hidden from type checkers, which would otherwise take any misspelt name
+# (`spherelang.Modle`) for this function's Any; they see the block above.
+if not TYPE_CHECKING:
+    def __getattr__(name: str) -> Any:
+        found = _LAZY.get(name)
+        if found is None:
+            raise AttributeError(f"module 'spherelang' has no attribute {name!r}")
+        import importlib
 
-    value = getattr(importlib.import_module(found[0]), found[1])
-    globals()[name] = value
-    return value
+        value = getattr(importlib.import_module(found[0]), found[1])
+        globals()[name] = value
+        return value
 
 
 def parse(text: str, path: str = "<string>") -> File:
@@ -261,7 +268,7 @@ def compare(paths: Iterable[ModelLike] | str | os.PathLike[str], *,
     from .pipeline import compare as _compare
 
     cfg = _config(config, None, None, {**options, **({"year": year} if year is not None else {})})
-    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    items: list[ModelLike] = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     if not items:
         raise SphereUsageError("compare needs at least one model")
     return _compare([item if isinstance(item, (str, os.PathLike)) else _resolved(item, cfg) for item in items],
@@ -269,9 +276,10 @@ def compare(paths: Iterable[ModelLike] | str | os.PathLike[str], *,
 
 
 def rule(code: str, summary: str = "", severity: str | Severity = "error"
-         ) -> Callable[[RuleFunction], PythonRule]:
+         ) -> Callable[[Callable[[Model], _Found]], PythonRule[_Found]]:
     """Register a Python rule: ``@spherelang.rule("ORG100", "summary")`` on a
-    function ``fn(model) -> Iterable[Finding]`` (see ``spherelang.rulelang.plugins``)."""
+    function ``fn(model) -> Iterable[Finding]`` (see ``spherelang.rulelang.plugins``).
+    The decorated name is the registered rule; calling it runs the function."""
     from .rulelang.plugins import rule as _rule
 
     return _rule(code, summary, severity)

@@ -23,7 +23,7 @@ class Severity(enum.Enum):
 
     @property
     def label(self) -> str:
-        return self.value  # type: ignore[no-any-return]
+        return self.value
 
     @property
     def rank(self) -> int:

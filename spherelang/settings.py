@@ -140,7 +140,8 @@ def _number(lo: float, hi: float | None = None) -> Callable[[str, Any], float]:
 def _integer(key: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise SphereUsageError(f"'{key}' must be a whole number of at least 1, not {value!r}")
-    return value
+    whole: int = value
+    return whole
 
 
 def _boolean(key: str, value: Any) -> bool:
@@ -219,7 +220,7 @@ def read_config(path: str, base: Config | None = None) -> Config:
 def _year(key: str, value: Any) -> int | None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
         raise SphereUsageError(f"'{key}' must be a whole number (a year such as 2019) or None, not {value!r}")
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 _API_OPTIONS: dict[str, Callable[[str, Any], Any]] = {

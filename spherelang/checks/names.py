@@ -40,7 +40,7 @@ def unknown_name(model: Model, ctx: Context) -> Iterable[Finding]:
     yield from _unknown_in_from(model)
     for failed in failed_requirements(model, LinkStatus.UNKNOWN):
         sphere, duty, name = failed.sphere, failed.duty, failed.requirement.name
-        pool = [m.name for m in (*sphere.powers, *sphere.resources)]
+        pool = [p.name for p in sphere.powers] + [r.name for r in sphere.resources]
         yield Finding("REF001", f"unknown name '{name}' in the requirements of responsibility '{duty.name}'"
                       + suggesting(closest(name, pool)), duty.span, sphere.path, subject=duty.name,
                       hint=f"'requires' names powers and resources of '{sphere.path}' itself; declare "

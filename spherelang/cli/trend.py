@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from .group import cli
 from .options import build_config, colour_wanted, style, with_thresholds
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..model import Model
 
 
 @cli.command()
@@ -40,10 +45,10 @@ def trend(file: str, scenario: str | None, fmt: str, config_file: str | None, co
         click.echo(text.trend(result, style(colour)), nl=False, color=colour)
 
 
-def _print_broken(model: object, file: str, config: object) -> None:
+def _print_broken(model: Model, file: str, config: Config) -> None:
     from ..pipeline import Report, diagnose, sort_and_dedupe
     from ..report import text
 
     colour = colour_wanted()
-    found = sort_and_dedupe(diagnose(model, config))  # type: ignore[arg-type]
+    found = sort_and_dedupe(diagnose(model, config))
     click.echo(text.report(Report(found, (file,)), style(colour)), nl=False, color=colour)

@@ -53,7 +53,8 @@ class SphereFigures:
 
     def __getattr__(self, name: str) -> float | None:
         if name in FIGURES:
-            return getattr(self.figures, name)  # type: ignore[no-any-return]
+            value: float | None = getattr(self.figures, name)
+            return value
         raise AttributeError(name)
 
 

@@ -52,8 +52,8 @@ def illustrative_figures(model: Model, binding: list[int | None] | None = None) 
     illustrative value, in the order of :data:`PROVENANCE_FIGURES`."""
     binding = nearest_binding_ancestors(model) if binding is None else binding
     own = [capacity_is_illustrative(s) for s in model.spheres]
-    return tuple(_figures(s, own[i], binding[i] is not None and own[binding[i]])  # type: ignore[index]
-                 for i, s in enumerate(model.spheres))
+    return tuple(_figures(s, mine, above is not None and own[above])
+                 for s, mine, above in zip(model.spheres, own, binding))
 
 
 def _figures(sphere: Sphere, capacity: bool, ceiling: bool) -> tuple[str, ...]:
@@ -63,7 +63,9 @@ def _figures(sphere: Sphere, capacity: bool, ceiling: bool) -> tuple[str, ...]:
     if ceiling and sphere.ceiling is not None:
         names.append("ceiling")
     if sphere.effective is not None:
-        takes_capacity = sphere.ceiling is None or sphere.capacity <= sphere.ceiling + TOLERANCE  # type: ignore[operator]
+        # an effective figure has a capacity under it
+        takes_capacity = sphere.ceiling is None or (
+            sphere.capacity is not None and sphere.capacity <= sphere.ceiling + TOLERANCE)
         if capacity if takes_capacity else ceiling:
             names.append("effective")
     if sphere.headroom is not None and (capacity or ceiling):

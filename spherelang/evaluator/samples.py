@@ -238,7 +238,9 @@ def _tally(tallies: Sequence[_Tally], capacities: Sequence[float | None], parent
     for tally, capacity, corridor, bound in zip(tallies, capacities, corridors, bindings):
         if capacity is not None:
             tally.capacity.append(capacity)
-            tally.effective.append(corridor.effective)  # type: ignore[arg-type]  # defined with the capacity
+            effective = corridor.effective
+            assert effective is not None, "a corridor's effective figure is defined with its capacity"
+            tally.effective.append(effective)
             if corridor.ceiling is not None and capacity - corridor.ceiling > limit:
                 tally.held += 1
         if bound.binding is not None:

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import attrs
 
-from ..model import Model, Sphere, corridor_figures
+from ..model import Indicator, Model, Sphere, corridor_figures
 from ..model.figures import mean
 from ..model.years import counting
 
 
-def capacities_at(model: Model, year: int | None) -> tuple[list[tuple[object, ...]], list[float | None]]:
+def capacities_at(model: Model, year: int | None) -> tuple[list[tuple[Indicator, ...]], list[float | None]]:
     """Each sphere's counting indicators and capacity at ``year``."""
     counted = [counting(s.indicator_statements, year) for s in model.spheres]
     capacities = [s.declared_capacity if s.declared_capacity is not None else mean(i.normalized for i in c)
                   for s, c in zip(model.spheres, counted)]
-    return counted, capacities  # type: ignore[return-value]
+    return counted, capacities
 
 
 def at_year(model: Model, year: int | None) -> Model:

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 from lark import Token
 
+from ..syntax import lexed
+
 INDENT = "  "
 TRAILING_GAP = "  "  # before a trailing `//` comment
 EMPTY_BLOCK = "{ }"  # a block with no statements and no comments
@@ -92,7 +94,8 @@ def _space_between(before: Token | None, a: Token, b: Token, expr: bool) -> bool
 
 
 def _comment_text(tok: Token) -> str:
-    return tok.value.rstrip()
+    text: str = tok.value
+    return text.rstrip()
 
 
 def build_lines(toks: Sequence[Token]) -> list[Line]:
@@ -115,35 +118,36 @@ def build_lines(toks: Sequence[Token]) -> list[Line]:
             return
         blank = stmt_blank
         for c in hoisted:
-            lines.append(Line(COMMENT, depth, _comment_text(c), blank, c.line, c.line))
+            lines.append(Line(COMMENT, depth, _comment_text(c), blank, lexed.line(c), lexed.line(c)))
             blank = False
-        line = Line(STMT, depth, render_statement(stmt), blank, stmt[0].line, stmt[-1].end_line)
+        line = Line(STMT, depth, render_statement(stmt), blank, lexed.line(stmt[0]), lexed.end_line(stmt[-1]))
         lines.append(line)
         attach = line
         stmt, hoisted = [], []
 
     for tok in toks:
         kind = tok.type
+        first, last = lexed.line(tok), lexed.end_line(tok)
         if kind == "COMMENT":
             if stmt and paren:
                 if (LINE_BOUND.search(tok.value) and attach is not None and attach.trailing is None
-                        and tok.line == attach.last_raw):
+                        and first == attach.last_raw):
                     # `rule R "s" { for s in spheres where f(a,  // sphere: ignore`: the comment
                     # belongs to the header's line, not above the clause that continues below
-                    attach = _glue(lines, tok.line) or attach
+                    attach = _glue(lines, first) or attach
                     attach.trailing = _comment_text(tok)
                 else:
                     hoisted.append(tok)
             else:
                 end_statement()  # a comment ends its line: the statement is complete
-                if attach is not None and tok.line == attach.last_raw and LINE_BOUND.search(tok.value):
-                    attach = _glue(lines, tok.line) or attach
-                if attach is not None and attach.trailing is None and tok.line == attach.last_raw:
+                if attach is not None and first == attach.last_raw and LINE_BOUND.search(tok.value):
+                    attach = _glue(lines, first) or attach
+                if attach is not None and attach.trailing is None and first == attach.last_raw:
                     attach.trailing = _comment_text(tok)
                 else:
-                    lines.append(Line(COMMENT, depth, _comment_text(tok), gap(tok.line), tok.line, tok.line))
+                    lines.append(Line(COMMENT, depth, _comment_text(tok), gap(first), first, first))
                     attach = None
-            prev_end = tok.end_line
+            prev_end = last
             continue
         if kind == "_NL":  # a newline inside () or [] never reaches here
             end_statement()
@@ -151,7 +155,7 @@ def build_lines(toks: Sequence[Token]) -> list[Line]:
         if kind == "_SEMI":
             end_statement()
         elif kind == "LBRACE":
-            line = Line(OPEN, depth, render_statement(stmt) + " {", stmt_blank, stmt[0].line, tok.line,
+            line = Line(OPEN, depth, render_statement(stmt) + " {", stmt_blank, lexed.line(stmt[0]), first,
                         is_sphere=stmt[0].type == "SPHERE")
             lines.append(line)
             attach = line
@@ -160,18 +164,18 @@ def build_lines(toks: Sequence[Token]) -> list[Line]:
         elif kind == "RBRACE":
             end_statement()
             depth -= 1
-            line = Line(CLOSE, depth, "}", False, tok.line, tok.line)
+            line = Line(CLOSE, depth, "}", False, first, first)
             lines.append(line)
             attach = line
         else:
             if not stmt:
-                stmt_blank = gap(tok.line)
+                stmt_blank = gap(first)
             stmt.append(tok)
             if kind in ("LPAR", "LSQB"):
                 paren += 1
             elif kind in ("RPAR", "RSQB"):
                 paren -= 1
-        prev_end = tok.end_line
+        prev_end = last
     end_statement()
     return lines
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from lark import Lark, Token, Transformer, Tree
 
-from ..syntax import tables
+from ..syntax import lexed, tables
 from ..syntax.parser import PostLexer
 
 _SINK: contextvars.ContextVar[list[Token]] = contextvars.ContextVar("sphere_fmt_tokens")
@@ -43,11 +43,11 @@ def _on_comment(tok: Token) -> Token:
     return tok
 
 
-class _Discard(Transformer):  # type: ignore[type-arg]
+class _Discard(Transformer[Token, Tree[Token]]):
     """Builds nothing: only the token stream is wanted. (An empty tree, not
     None: Lark splices the children of inlined ``_rules`` into their parent.)"""
 
-    def __default__(self, data, children, meta):  # type: ignore[no-untyped-def]
+    def __default__(self, data: str, children: list[object], meta: object) -> Tree[Token]:
         return Tree(data, [])
 
 
@@ -75,5 +75,5 @@ def tokens(text: str) -> list[Token]:
         _parser().parse(text, start="start")
     finally:
         _SINK.reset(reset)
-    sink.sort(key=lambda t: t.start_pos)  # already ordered; sort is stable and cheap
+    sink.sort(key=lexed.start_pos)  # already ordered; sort is stable and cheap
     return [t for t in sink if t.type != "$END"]

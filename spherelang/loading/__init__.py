@@ -2,12 +2,11 @@
 the parse cache. What goes wrong is recorded as findings (SPH002-SPH006, and
 the parser's SPH001/SPH005), stamped later like every other."""
 
+from ..config import DEFAULT_LIMITS, Limits
 from .cache import ParseCache, SignedStore, cache_home, file_digest
 from .loader import (
-    DEFAULT_LIMITS,
     PROJECT_MARKERS,
     LoadedModel,
-    Limits,
     Loader,
     find_project_root,
     is_marked,

@@ -161,7 +161,8 @@ class SignedStore:
             mac, payload = data[len(_MAGIC) : len(_MAGIC) + 32], data[len(_MAGIC) + 32 :]
             if not hmac.compare_digest(mac, _sign(secret, payload)):
                 return None  # not written by this user: never unpickled
-            return pickle.loads(payload)
+            entry: object = pickle.loads(payload)
+            return entry
         except Exception:  # noqa: BLE001 - a corrupt entry is a miss, rebuilt by the caller
             return None
         finally:

@@ -189,7 +189,8 @@ class Prefetcher:
         status, value = found
         if status == FAILED:
             raise ParseFailure(value[0], tuple(value[1:]))
-        return value  # type: ignore[no-any-return]
+        parsed: Parsed = value  # is_well_formed checked its shape
+        return parsed
 
     def close(self) -> None:
         """Stop the workers and remove what they left; later calls parse inline."""
@@ -277,11 +278,12 @@ class Prefetcher:
         seconds (``None``: until one does) when none has."""
         from multiprocessing.connection import wait
 
-        live = {w.conn: w for w in self.workers if w.alive}
+        # keyed by whatever wait() gives back (typed as any waitable): our connections
+        live: dict[object, _Worker] = {w.conn: w for w in self.workers if w.alive}
         if not live:
             return
-        for conn in wait(list(live), timeout):
-            worker = live[conn]  # type: ignore[index]
+        for conn in wait([w.conn for w in live.values()], timeout):
+            worker = live[conn]
             try:
                 while True:
                     slot, status = decode_answer(worker.conn.recv_bytes())

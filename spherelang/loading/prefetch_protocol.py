@@ -100,11 +100,11 @@ def is_well_formed(status: int, value: object) -> bool:
 
 
 @functools.cache
-def _ast_dispatch_table() -> dict[type, Callable[[Any], tuple[Any, ...]]]:
+def _ast_dispatch_table() -> dict[type, Callable[[Any], str | tuple[Any, ...]]]:
     """Reducers for the AST classes: ``cls(*fields)``, as ``ast.frozen`` pickles
     them, with the fields read by one C call instead of a generator; that
     halves the cost of pickling a file (unpickling is the same)."""
-    table: dict[type, Callable[[Any], tuple[Any, ...]]] = dict(copyreg.dispatch_table)  # type: ignore[arg-type]
+    table: dict[type, Callable[[Any], str | tuple[Any, ...]]] = dict(copyreg.dispatch_table)
     for cls in vars(ast).values():
         reduce = getattr(cls, "__reduce__", None)
         if isinstance(cls, type) and attrs.has(cls) and getattr(reduce, "__qualname__", "").startswith("frozen."):

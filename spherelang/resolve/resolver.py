@@ -99,8 +99,9 @@ class _Resolver:
         linker = Linker(tree)
         made: list[Members | None] = []
         for scope in tree.scopes:  # pre-order: what a sphere looks up in its ancestors is final
-            made.append(self.make_members(linker, scope))
-            _release(scope, made[-1])
+            built = self.make_members(linker, scope)
+            made.append(built)
+            _release(scope, built)
         capacities: list[float | None] = []
         declared: list[_Declared] = []
         counted: list[tuple[Indicator, ...]] = []
@@ -149,7 +150,7 @@ class _Resolver:
             series, firsts = scope.series, scope.members
             indicators = tuple(_indicator(scope, m) for k, m in enumerate(statements)
                                if isinstance(m, ast.IndicatorDecl)
-                               and (k in series or getattr(firsts.get(m.name.text), "index", None) == k))
+                               and (k in series or getattr(firsts.get(m.name.text), "position", None) == k))
         else:
             indicators = tuple(_indicator(scope, m) for m in kinds[ast.IndicatorDecl])
         channels = tuple(_channel(scope, m) for m in kinds[ast.ChannelDecl])
@@ -221,7 +222,7 @@ def _by_kind(scope: Scope, statements: tuple[Any, ...]) -> dict[type, list[Any]]
     """The scope's first declarations of each name, by kind, in order (one pass)."""
     found: dict[type, list[Any]] = {kind: [] for kind in _KINDS}
     for first in scope.members.values():
-        member = statements[first.index]
+        member = statements[first.position]
         found[type(member)].append(member)
     return found
 
@@ -229,7 +230,8 @@ def _by_kind(scope: Scope, statements: tuple[Any, ...]) -> dict[type, list[Any]]
 def _release(scope: Scope, made: Members) -> None:
     """Let a sphere's statements go: descendants look its names up by kind,
     place and unit only, which the model's members answer as well."""
-    for group in made:
+    groups: tuple[tuple[Power | Responsibility | Resource | Indicator | Channel, ...], ...] = made
+    for group in groups:
         for member in group:
             scope.members[member.name] = member
     scope.decl = attrs.evolve(scope.decl, members=())

@@ -36,7 +36,8 @@ class _Replay:
         self.by_path: dict[str, _Node] = {}
         nodes: list[_Node] = []
         for scope in tree.scopes:
-            names = [name for kind, name, _ in member_heads(scope.decl.members) if kind not in ("allow", "capacity")]
+            names = [name for kind, name, _ in member_heads(scope.decl.members)
+                     if name is not None and kind not in ("allow", "capacity")]
             node = _Node(scope.decl.name.text, scope.path, names)
             nodes.append(node)
             self.by_path.setdefault(scope.path, node)

@@ -34,7 +34,7 @@ class Declared(NamedTuple):
     they are read, and the resolver reads each sphere's once, as it builds it."""
 
     kind: str
-    index: int
+    position: int  # among the sphere's members (not `index`: that is tuple.index)
     unit: str | None = None  # a NamedTuple: one is made for every name of a national model
 
 
@@ -202,29 +202,37 @@ def _collect_members(tree: Tree) -> None:
         members = scope.decl.members
         firsts: dict[str, int] = {}
         for position, (kind, name, unit) in enumerate(member_heads(members)):
+            if kind == "capacity":
+                capacity = member_at(members, position)
+                assert isinstance(capacity, ast.CapacityDecl)
+                if scope.capacity_decl is None:
+                    scope.capacity_decl = capacity
+                else:
+                    tree.duplicates.append(Duplicate("capacity", "capacity", capacity.span,
+                                                     scope.capacity_decl.span, sphere=scope.path))
+                continue
+            assert name is not None, "every statement but capacity has a name"
             if kind == "allow":
                 if scope.allows is None:
                     scope.allows = set()
-                scope.allows.add(name)  # type: ignore[arg-type]
-                code = member_at(members, position).code  # built alone: SUP002 points at the code
-                tree.allows.append(Allow(code.text, code.span, scope.path))
-            elif kind == "capacity":
-                member = member_at(members, position)
-                if scope.capacity_decl is None:
-                    scope.capacity_decl = member
-                else:
-                    tree.duplicates.append(Duplicate("capacity", "capacity", member.span,
-                                                     scope.capacity_decl.span, sphere=scope.path))
+                scope.allows.add(name)
+                allow = member_at(members, position)  # built alone: SUP002 points at the code
+                assert isinstance(allow, ast.AllowDecl)
+                tree.allows.append(Allow(allow.code.text, allow.code.span, scope.path))
             elif name not in firsts:
-                firsts[name] = position  # type: ignore[index]
-                scope.members[name] = Declared(kind, position, unit)  # type: ignore[index]
+                firsts[name] = position
+                scope.members[name] = Declared(kind, position, unit)
             else:
-                _declared_again(tree, scope, members, firsts[name], position)  # type: ignore[index]
+                _declared_again(tree, scope, members, firsts[name], position)
 
 
-def _declared_again(tree: Tree, scope: Scope, members: Sequence[Any], first_at: int, position: int) -> None:
+def _declared_again(tree: Tree, scope: Scope, members: Sequence[ast.Member], first_at: int,
+                    position: int) -> None:
     """A name declared before in the sphere: another year of an indicator series, or REF002."""
     first, member = member_at(members, first_at), member_at(members, position)
+    # both have a name: _collect_members takes capacity and allow statements apart
+    assert not isinstance(first, ast.CapacityDecl | ast.AllowDecl)
+    assert not isinstance(member, ast.CapacityDecl | ast.AllowDecl)
     if isinstance(member, ast.IndicatorDecl) and isinstance(first, ast.IndicatorDecl) and (
             member.year is not None or first.year is not None):
         _join_series(tree, scope, members, first, member, position)
@@ -233,7 +241,7 @@ def _declared_again(tree: Tree, scope: Scope, members: Sequence[Any], first_at: 
                                          sphere=scope.path, first_kind=first.kind))
 
 
-def _join_series(tree: Tree, scope: Scope, members: Sequence[Any], first: ast.IndicatorDecl,
+def _join_series(tree: Tree, scope: Scope, members: Sequence[ast.Member], first: ast.IndicatorDecl,
                  member: ast.IndicatorDecl, position: int) -> None:
     """A later statement of an indicator of one name: another year of its series,
     or REF002 (the same year twice, or one with a year and one without)."""
@@ -241,7 +249,8 @@ def _join_series(tree: Tree, scope: Scope, members: Sequence[Any], first: ast.In
         scope.series = set()
     name = member.name.text
     later = (member_at(members, k) for k in sorted(scope.series))
-    taken = [first] + [m for m in later if m.name.text == name]
+    # the series holds indicator statements only
+    taken = [first] + [m for m in later if isinstance(m, ast.IndicatorDecl) and m.name.text == name]
     clash = None
     if member.year is None or first.year is None:
         clash = next(t for t in taken if (t.year is None) != (member.year is None))

@@ -150,7 +150,9 @@ class ExpressionCompiler:
         handler(self, node)
 
     def _compile_number(self, node: ExprNode) -> None:
-        value = float(node.value)  # type: ignore[arg-type]
+        literal = node.value
+        assert isinstance(literal, (float, int, str)), "a number node holds its value"
+        value = float(literal)
         if not math.isfinite(value):
             raise StaticError("number too large", node.span)
         self.asm.emit(op_const, value, node.span)

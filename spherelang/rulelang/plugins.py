@@ -32,9 +32,10 @@ import importlib.metadata
 import inspect
 import types
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Union
+from typing import Any, Generic, Union
 
 import attrs
+from typing_extensions import TypeVar  # a TypeVar default (PEP 696) on Python 3.11
 
 from ..diagnostics import Finding as Found
 from ..diagnostics import Severity, Span
@@ -57,19 +58,24 @@ class Finding:
 
 RuleFunction = Callable[[Model], Iterable[Finding]]
 
+#: What a rule's function returns (a list, a generator...): the rule object
+#: returns the same when called. ``PythonRule`` alone is any rule.
+_Found = TypeVar("_Found", bound=Iterable[Finding], covariant=True, default=Iterable[Finding])
+_F = TypeVar("_F", bound=Iterable[Finding])
+
 
 @attrs.frozen
-class PythonRule:
+class PythonRule(Generic[_Found]):
     """A registered plugin rule; calling it runs the function."""
 
     code: str
     summary: str
     severity: Severity
-    function: RuleFunction = attrs.field(eq=False, repr=False)
+    function: Callable[[Model], _Found] = attrs.field(eq=False, repr=False)
     doc: str                 # the function's docstring, cleaned: its user documentation
     origin: str              # "module:function", to name the plugin in messages
 
-    def __call__(self, model: Model) -> Iterable[Finding]:
+    def __call__(self, model: Model) -> _Found:
         return self.function(model)
 
     def explain(self) -> str:
@@ -86,7 +92,7 @@ class RuleRegistry:
         self.load_errors: list[str] = []
         self.loaded = False
 
-    def register(self, new: PythonRule) -> PythonRule:
+    def register(self, new: PythonRule[_F]) -> PythonRule[_F]:
         existing = self._rules.get(new.code)
         if existing is not None and existing.origin != new.origin:
             raise ValueError(f"rule code '{new.code}' is registered twice: by {existing.origin} and {new.origin}")
@@ -118,14 +124,17 @@ def _severity(value: str | Severity) -> Severity:
 
 
 def rule(code: str, summary: str, severity: str | Severity = "error", *,
-         registry: RuleRegistry | None = None) -> Callable[[RuleFunction], PythonRule]:
-    """Register the function ``fn(model) -> Iterable[Finding]`` as the rule ``code``."""
+         registry: RuleRegistry | None = None) -> Callable[[Callable[[Model], _F]], PythonRule[_F]]:
+    """Register the function ``fn(model) -> Iterable[Finding]`` as the rule ``code``.
+
+    The decorated name is the :class:`PythonRule` (what plugin discovery
+    finds); called with a model it returns what the function returns."""
     if not code.isidentifier():
         raise ValueError(f"rule code '{code}' is not a name")
     level = _severity(severity)
 
-    def decorate(fn: RuleFunction) -> PythonRule:
-        origin = f"{fn.__module__}:{fn.__qualname__}"  # type: ignore[attr-defined]
+    def decorate(fn: Callable[[Model], _F]) -> PythonRule[_F]:
+        origin = f"{fn.__module__}:{fn.__qualname__}"
         made = PythonRule(code, summary, level, fn, inspect.cleandoc(fn.__doc__ or ""), origin)
         return (registry if registry is not None else REGISTRY).register(made)
 

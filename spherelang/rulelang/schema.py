@@ -40,7 +40,7 @@ _MEMBERS_OF: Mapping[str, Callable[[Sphere], tuple[Any, ...]]] = {
 }
 
 
-class _Collections(dict):  # type: ignore[type-arg]
+class _Collections(dict[str, tuple[Any, ...]]):
     """The model-wide collections in source order (LANGUAGE.md §6): files in
     the order the model reads them, declarations in the order they are
     written (a member after a nested sphere comes after that sphere's members;

@@ -64,7 +64,7 @@ def convert(diagnostics: Iterable[Diagnostic], source: TextSource,
 
 def protocol_diagnostic(d: Diagnostic, source: TextSource, links: Mapping[str, str]) -> types.Diagnostic:
     message = d.message if not d.hint else f"{d.message}\n{d.hint}"
-    related = [types.DiagnosticRelatedInformation(location(span, source), "see also") for span in d.related]
+    related = [types.DiagnosticRelatedInformation(location(r.span, source), "see also") for r in d.related]
     return types.Diagnostic(
         range=span_range(d.span, source), message=message, severity=_SEVERITY[d.severity], code=d.code,
         code_description=types.CodeDescription(href=href(d.code, links)), source=SOURCE,

@@ -47,6 +47,7 @@ def use_protocol_lines(workspace: Workspace) -> None:
         options: dict[str, Any] = {"sync_kind": workspace._sync_kind, "position_codec": workspace._position_codec}
         return Document(uri, source=source, version=version, language_id=language_id, **options)
 
+    # pygls has no hook for its document class: replace its private factory method
     workspace._create_text_document = create  # type: ignore[method-assign, assignment]
 
 

@@ -111,7 +111,10 @@ def _binding_lines(sphere: Sphere, model: Model, binding: Sequence[Binding]) -> 
 
 
 def member_text(member: object, model: Model) -> str | None:
-    sphere = model.spheres[member.sphere]  # type: ignore[attr-defined]
+    if not isinstance(member, (Power, Resource, Responsibility, Indicator, Channel)):
+        return None
+    sphere = model.spheres[member.sphere]
+    head = f"**{member.kind} {code(member.name)}** in {code(sphere.path)}"
     if isinstance(member, Power):
         body = list(_power_lines(member, sphere, model))
     elif isinstance(member, Resource):
@@ -120,11 +123,8 @@ def member_text(member: object, model: Model) -> str | None:
         body = list(_duty_lines(member))
     elif isinstance(member, Indicator):
         body = list(_indicator_lines(member))
-    elif isinstance(member, Channel):
-        body = [f"strength {fig(member.strength)}"] + ([text(member.description)] if member.description else [])
     else:
-        return None
-    head = f"**{member.kind} {code(member.name)}** in {code(sphere.path)}"
+        body = [f"strength {fig(member.strength)}"] + ([text(member.description)] if member.description else [])
     return "\n\n".join([head, *body])
 
 
@@ -209,7 +209,12 @@ def _drawing(model: Model, sphere: Sphere, name: str, kind: str) -> Iterator[Pow
     while stack:
         inner = model.spheres[stack.pop()]
         stack.extend(reversed(inner.children))
-        for member in (inner.powers if kind == "power" else inner.resources):
+        members: tuple[Power | Resource, ...]
+        if kind == "power":
+            members = inner.powers
+        else:
+            members = inner.resources
+        for member in members:
             link = member.grant if isinstance(member, Power) else member.source
             if link is not None and link.ok and link.sphere == sphere.index and link.name == name:
                 yield member

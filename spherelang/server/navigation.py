@@ -83,7 +83,12 @@ def document_symbols(index: Index, lines: Lines) -> list[types.DocumentSymbol]:
         if decl.parent is None and depth < 0 and len(top) >= MOST_OUTLINE:
             continue
         symbol = made[at] = _sphere_symbol(decl, lines, closing, members)
-        (top if decl.parent is None else made[decl.parent].children).append(symbol)  # type: ignore[union-attr]
+        if decl.parent is None:
+            top.append(symbol)
+        else:
+            siblings = made[decl.parent].children
+            assert isinstance(siblings, list), "a sphere's symbol is made with a list of children"
+            siblings.append(symbol)
     for symbol in made.values():
         symbol.children = sorted(symbol.children or [], key=lambda s: (s.range.start.line, s.range.start.character))
     for rule in tree.rules:

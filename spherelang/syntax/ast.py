@@ -8,30 +8,36 @@ never recurse, however deep a model nests.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TypeVar, Union, dataclass_transform
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import attrs
 
 from ..diagnostics import Severity, Span
-from ..expression import Expr, ExprNode, Message  # noqa: F401  (ExprNode: re-exported for the parser)
+from ..expression import Expr as Expr, ExprNode as ExprNode, Message as Message  # re-exported for the parser
 
-_freeze = attrs.frozen(slots=True)
 _T = TypeVar("_T")
 
+if TYPE_CHECKING:
+    # Type checkers know attrs.frozen by name (fields, __init__, attrs.evolve);
+    # the decorator below makes the same class and only adds __reduce__.
+    from attrs import frozen
+else:
+    _freeze = attrs.frozen(slots=True)
 
-@dataclass_transform(field_specifiers=(attrs.field,))
-def frozen(cls: type[_T]) -> type[_T]:
-    """attrs frozen, slotted, and pickled as ``cls(*fields)`` — several times
-    faster to load than attrs' generic state protocol (see loading.cache)."""
-    made = _freeze(cls)
-    names = tuple(f.name for f in attrs.fields(made))
+    def frozen(cls: type[_T]) -> type[_T]:
+        """attrs frozen, slotted, and pickled as ``cls(*fields)`` — several times
+        faster to load than attrs' generic state protocol (see loading.cache).
+        loading.prefetch_protocol recognises the ``__reduce__`` by its name
+        (``frozen.<locals>.__reduce__``)."""
+        made = _freeze(cls)
+        names = tuple(f.name for f in attrs.fields(made))
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
-        return (type(self), tuple(getattr(self, n) for n in names))
+        def __reduce__(self: object) -> tuple[type, tuple[Any, ...]]:
+            return (type(self), tuple(getattr(self, n) for n in names))
 
-    made.__reduce__ = __reduce__
-    return made
+        made.__reduce__ = __reduce__
+        return made
 
 
 #: Fields that only say where a node is; equal meaning ignores them.
@@ -243,6 +249,8 @@ def preorder(top: Iterable[N], kids: Callable[[N], Iterable[N]]) -> list[tuple[N
 class SphereDecl:
     """One ``sphere`` block, without its children (see ``children``).
 
+    ``members`` is a tuple of nodes, or the fast path's
+    :class:`~spherelang.syntax.deferred.DeferredMembers` (built when read).
     ``span`` covers the header (``sphere NAME : LAYER ... within PATH``), where
     diagnostics about the sphere are reported; ``parent`` and ``children`` are
     indices into the tuple that holds this declaration.
@@ -252,7 +260,7 @@ class SphereDecl:
     layer: Name
     title: str | None
     within: Path | None
-    members: tuple[Member, ...]
+    members: Sequence[Member]
     span: Span
     parent: int | None
     children: tuple[int, ...]

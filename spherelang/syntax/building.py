@@ -17,7 +17,7 @@ from typing import Any
 from lark import Token
 
 from ..diagnostics import Span
-from . import ast
+from . import ast, lexed
 from .deferred import DeferredMembers
 
 CURRENT_FILE: contextvars.ContextVar[str] = contextvars.ContextVar("sphere_file", default="<string>")
@@ -45,7 +45,7 @@ def collect_suppression(text: str, line: int, column: int) -> None:
 
 def collect_comment(tok: Token) -> Token:
     """Lexer callback for COMMENT: keep ``// sphere: ignore[...]`` comments."""
-    collect_suppression(tok.value, tok.line, tok.column)
+    collect_suppression(tok.value, *lexed.start(tok))
     return tok
 
 
@@ -60,7 +60,7 @@ class SyntaxProblem(Exception):
 
 
 def tok_span(tok: Token) -> Span:
-    return Span(CURRENT_FILE.get(), tok.line, tok.column, tok.end_line, tok.end_column)
+    return Span(CURRENT_FILE.get(), *lexed.start(tok), *lexed.end(tok))
 
 
 def span_over(items: Sequence[Any]) -> Span:
@@ -68,11 +68,11 @@ def span_over(items: Sequence[Any]) -> Span:
     first = next(i for i in items if i is not None)
     last = next(i for i in reversed(items) if i is not None)
     if isinstance(first, Token):
-        line, column = first.line, first.column
+        line, column = lexed.start(first)
     else:
         line, column = first.span.line, first.span.column
     if isinstance(last, Token):
-        end_line, end_column = last.end_line, last.end_column
+        end_line, end_column = lexed.end(last)
     else:
         end_line, end_column = last.span.end_line, last.span.end_column
     return Span(CURRENT_FILE.get(), line, column, end_line, end_column)
@@ -156,11 +156,11 @@ def build_file(path: str, items: list[Any], spheres: Iterable[SphereBuilder]) ->
             raise SyntaxProblem("a file holds at most one 'model' statement", models[1].span,
                                 "keep one 'model' line")
     flat = flatten_spheres(spheres)
-    for nested in (s for s in flat if s.parent is not None and s.within is not None):
-        assert nested.within is not None
-        raise SyntaxProblem(f"'within' attaches a top-level sphere; '{nested.name.text}' is already inside "
-                            f"'{flat[nested.parent].name.text}'", nested.within.span,  # type: ignore[index]
-                            "remove 'within', or move the sphere out of the block to the top level")
+    for nested in flat:
+        if nested.parent is not None and nested.within is not None:
+            raise SyntaxProblem(f"'within' attaches a top-level sphere; '{nested.name.text}' is already inside "
+                                f"'{flat[nested.parent].name.text}'", nested.within.span,
+                                "remove 'within', or move the sphere out of the block to the top level")
     return ast.File(
         path=path,
         model=models[0] if models else None,

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import overload
 
 from . import ast
 
 
-class DeferredMembers(Sequence[Any]):
+class DeferredMembers(Sequence[ast.Member]):
     """The member statements of one sphere block, in source order: the text of
     each (from its keyword, one per line of ``text``) with its line and the
     column offset where it starts. Compares equal to the tuple of nodes it builds."""
@@ -42,14 +42,14 @@ class DeferredMembers(Sequence[Any]):
         #: every statement before it needs the statement itself
         self.heads: tuple[str | None, ...] = tuple(heads)
 
-    def at(self, k: int) -> Any:
+    def at(self, k: int) -> ast.Member:
         """The node of statement ``k`` alone."""
         from .fastpath import build_member
 
         return build_member(self.path, self.positions[2 * k], self.positions[2 * k + 1], self.text.split("\n")[k],
                             self.heads[3 * k])
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[ast.Member]:
         from .fastpath import build_member  # the fast path's patterns and handlers
 
         positions, path, heads = self.positions, self.path, self.heads
@@ -60,12 +60,12 @@ class DeferredMembers(Sequence[Any]):
         return len(self.positions) // 2
 
     @overload
-    def __getitem__(self, index: int) -> Any: ...
+    def __getitem__(self, index: int) -> ast.Member: ...
 
     @overload
-    def __getitem__(self, index: slice) -> tuple[Any, ...]: ...
+    def __getitem__(self, index: slice) -> tuple[ast.Member, ...]: ...
 
-    def __getitem__(self, index: int | slice) -> Any:
+    def __getitem__(self, index: int | slice) -> ast.Member | tuple[ast.Member, ...]:
         return tuple(self)[index]
 
     def __eq__(self, other: object) -> bool:
@@ -82,7 +82,7 @@ class DeferredMembers(Sequence[Any]):
     def __repr__(self) -> str:
         return f"DeferredMembers({len(self)} statements of {self.path!r})"
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild, (self.path, self.text, bytes(self.positions), self.heads))
 
 
@@ -94,14 +94,16 @@ def _rebuild(path: str, text: str, positions: bytes, heads: tuple[str | None, ..
     return made
 
 
-def member_heads(members: Sequence[Any]) -> Iterator[tuple[str, str | None, str | None]]:
+def member_heads(members: Sequence[ast.Member]) -> Iterator[tuple[str, str | None, str | None]]:
     """(kind, name, unit) of each member statement, in order, without building
     deferred ones: the name is an allow's code, None for ``capacity``; the unit
     a resource's, else None."""
     if isinstance(members, DeferredMembers):
         heads = members.heads
         for k in range(0, len(heads), 3):
-            yield heads[k], heads[k + 1], heads[k + 2]  # type: ignore[misc]
+            kind = heads[k]
+            assert kind is not None, "every statement has a kind (names and units may be None)"
+            yield kind, heads[k + 1], heads[k + 2]
         return
     for m in members:
         name = m.code.text if isinstance(m, ast.AllowDecl) else getattr(m, "name", None)
@@ -109,6 +111,6 @@ def member_heads(members: Sequence[Any]) -> Iterator[tuple[str, str | None, str 
             m.amount.unit_text if isinstance(m, ast.ResourceDecl) else None
 
 
-def member_at(members: Sequence[Any], k: int) -> Any:
+def member_at(members: Sequence[ast.Member], k: int) -> ast.Member:
     """Member statement ``k`` (built alone if deferred)."""
     return members.at(k) if isinstance(members, DeferredMembers) else members[k]

@@ -12,6 +12,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
 from ..diagnostics import Finding, Related, Span
 from ..suggest import closest
+from . import lexed
 from .building import SyntaxProblem
 from .keywords import CONTEXTUAL, KEYWORDS
 from .source import EncodingProblem
@@ -77,7 +78,8 @@ def describe_terminal(name: str) -> str:
     return name.lower().replace("_", " ")
 
 
-_GROUPS = (
+#: Expected terminals that read better as one phrase: (terminals, phrase, also covered)
+_GROUPS: tuple[tuple[set[str], str, set[str]], ...] = (
     ({"POWER", "RESPONSIBILITY", "RESOURCE", "INDICATOR", "CAPACITY", "CHANNEL", "ALLOW"},
      "a member (power, responsibility, resource, indicator, capacity, channel, allow, sphere)", {"SPHERE"}),
     ({"MODEL", "IMPORT", "LAYERS", "RULE", "SCENARIO"},
@@ -130,12 +132,13 @@ def syntax_finding(exc: Exception, text: str, path: str) -> Finding:
     if isinstance(exc, SplitWord):
         kw, rest = exc.keyword, exc.rest
         word = kw.value + rest.value
-        span = Span(path, kw.line, kw.column, kw.line, kw.column + len(word))
+        line, column = lexed.start(kw)
+        span = Span(path, line, column, line, column + len(word))
         return Finding("SPH001", f"unexpected name '{word}'; expected a keyword such as '{kw.value}'",
                           span, hint=f"did you mean '{kw.value} {rest.value}'?")
     if isinstance(exc, NestingTooDeep):
-        tok = exc.token
-        span = Span(path, tok.line, tok.column, tok.line, tok.column + 1)
+        line, column = lexed.start(exc.token)
+        span = Span(path, line, column, line, column + 1)
         return Finding("SPH001", f"nesting deeper than {MAX_NESTING} levels", span,
                           hint="flatten the model: split deep chains into separate files joined with 'within'")
     if isinstance(exc, UnexpectedToken):
@@ -144,8 +147,8 @@ def syntax_finding(exc: Exception, text: str, path: str) -> Finding:
             line, column = _end_position(text)
             span = Span(path, line, column, line, column)
         else:
-            span = Span(path, tok.line, tok.column, tok.end_line or tok.line,
-                        tok.end_column or tok.column + max(1, len(tok.value)))
+            line, column = lexed.start(tok)
+            span = Span(path, line, column, tok.end_line or line, tok.end_column or column + max(1, len(tok.value)))
         expected = _really_expected(exc)
         meant = _meant_keyword(tok, expected)
         if meant is not None:  # a misspelt keyword: name the one meant, not everything that fits
@@ -164,7 +167,9 @@ def syntax_finding(exc: Exception, text: str, path: str) -> Finding:
             hint = "this '}' closes nothing"
         return Finding("SPH001", message, span, hint=hint)
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else ""
+        # lark declares pos_in_stream None on the class; its lexer sets the offset
+        pos: object = exc.pos_in_stream
+        char = text[pos] if isinstance(pos, int) and 0 <= pos < len(text) else ""
         span = Span(path, exc.line, exc.column, exc.line, exc.column + 1)
         if char == '"':
             return Finding("SPH001", "unterminated string", span,

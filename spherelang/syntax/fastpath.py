@@ -64,12 +64,17 @@ _OPEN, _MEMBER, _TOP = "open", "member", "top"
 _SPACING = " \t"
 
 
+#: A statement's reader: what it returns depends on the statement's role (a
+#: member node for _MEMBER, a file-level statement for _TOP; _OPEN has none).
+_Handler = Callable[[Line], Any]
+
+
 @attrs.frozen(eq=False)
 class _Lexicon:
     """The compiled line patterns, built from the grammar's terminals."""
 
     # a line's first word (a keyword) -> its pattern, what it does, its handler
-    statements: dict[str, tuple[re.Pattern[str], str, Callable[[Line], Any] | None]]
+    statements: dict[str, tuple[re.Pattern[str], str, _Handler | None]]
     close: re.Pattern[str]
     comment_only: re.Pattern[str]
     first_word: re.Pattern[str]
@@ -136,7 +141,7 @@ def _lexicon() -> _Lexicon:
         "LAYERS": (_TOP, read_layers, rf"{k('LAYERS')}{s}(?P<names>{name}(?:{o}{gt}{o}{name})*){tail}"),
     }
     first_word = re.compile(r"[a-z_]+")  # a cheap dispatch on the leading keyword
-    statements = {}
+    statements: dict[str, tuple[re.Pattern[str], str, _Handler | None]] = {}
     for terminal, (role, handler, regex) in lines.items():
         word = kw(terminal)
         if not first_word.fullmatch(word):
@@ -217,14 +222,19 @@ def _compact(block: SphereBuilder, path: str) -> None:
         block.body = [build_member(path, *m[:3]) if type(m) is tuple else m for m in block.body]
 
 
-def build_member(path: str, number: int, indent: int, stripped: str, keyword: str | None = None) -> Any:
+def build_member(path: str, number: int, indent: int, stripped: str, keyword: str | None = None) -> ast.Member:
     """The AST node of a member statement the patterns accepted (and whose
     names were checked) at parse time; ``keyword`` is its first word, if known."""
     lexicon = _lexicon()
     if keyword is None:
-        keyword = lexicon.first_word.match(stripped).group()  # type: ignore[union-attr]
+        word = lexicon.first_word.match(stripped)
+        assert word is not None, "a statement the patterns accepted starts with its keyword"
+        keyword = word.group()
     pattern, _, handler = lexicon.statements[keyword]
-    return handler(CheckedLine(path, number, indent, pattern.match(stripped), lexicon))  # type: ignore[arg-type, misc]
+    match = pattern.match(stripped)
+    assert match is not None and handler is not None, "a member statement the patterns accepted"
+    member: ast.Member = handler(CheckedLine(path, number, indent, match, lexicon))
+    return member
 
 
 def parse_fast(text: str, path: str, max_depth: int, parse_block: BlockParser | None = None) -> ast.File | None:
@@ -309,7 +319,8 @@ def _parse(text: str, path: str, max_depth: int, parse_block: BlockParser | None
         elif build.stack:
             raise GiveUp  # a file-level statement inside a block: the grammar will say
         else:
-            top_items.append(handler(line))  # type: ignore[misc]
+            assert handler is not None, "every file-level statement has a reader"
+            top_items.append(handler(line))
     if build.stack:
         raise GiveUp  # an unclosed block is a syntax error: let the grammar report it
     return _file(path, top_items, build.top)
@@ -324,20 +335,21 @@ def _pieces(raw: str, number: int, path: str, lexicon: _Lexicon, build: _Builder
     if steps is None:
         return False
     for role, line, handler in steps:
-        if line is not None:
-            read_comment(line)
-        if role == "close":
-            build.close()
-        elif role is _OPEN:
+        if line is None:  # a close, or nothing
+            if role == "close":
+                build.close()
+            continue
+        read_comment(line)
+        if role is _OPEN:
             if not build.stack:
                 top_items.append(None)
-            build.open(line)  # type: ignore[arg-type]
+            build.open(line)
         elif role is _MEMBER:
-            build.defer(line, line.match.string)  # type: ignore[union-attr]
+            build.defer(line, line.match.string)
         elif role is _TOP:
             if build.stack:
                 raise GiveUp  # a file-level statement inside a block: the grammar will say
-            top_items.append(handler(line))  # type: ignore[misc]
+            top_items.append(handler(line))
     return True
 
 

@@ -123,7 +123,8 @@ def _parse_shifted(source: str, delta: int, parse_block: BlockParser) -> ast.Fil
         SUPPRESSIONS.reset(token)
     if outer is not None:
         outer.extend(_shifted(s, delta) for s in inner)
-    return _shifted(parsed, delta)  # type: ignore[no-any-return]
+    shifted: ast.File = _shifted(parsed, delta)
+    return shifted
 
 
 def _shifted(node: Any, delta: int) -> Any:

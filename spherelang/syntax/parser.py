@@ -37,7 +37,7 @@ from .fastpath import parse_fast
 from .keywords import KEYWORDS
 from .source import EncodingProblem, decode, prepare
 from .terminals import grammar_path, grammar_text
-from .transform import ToAst, flatten_expr, parse_embedded_expr
+from .transform import ToAst, built_expr, parse_embedded_expr
 
 __all__ = [
     "KEYWORDS", "MAX_NESTING", "MAX_SYNTAX_ERRORS", "ParseFailure", "PostLexer", "describe_terminal", "get_parser",
@@ -173,7 +173,7 @@ def parse_source(text: str, path: str = "<string>", *, fast_path: bool = True) -
         if fast is not None:
             return fast, True
         SUPPRESSIONS.set([])  # the fast path may have collected some before giving up
-        return get_parser().parse(text, start="start"), False
+        return _parse_block(text), False
     except (UnexpectedInput, SyntaxProblem, NestingTooDeep, SplitWord) as exc:
         first = syntax_finding(exc, text, path)
         raise ParseFailure(first, tuple(_further_errors(text, path, exc, first))) from None
@@ -184,7 +184,11 @@ def parse_source(text: str, path: str = "<string>", *, fast_path: bool = True) -
 
 
 def _parse_block(text: str) -> ast.File:
-    return get_parser().parse(text, start="start")  # type: ignore[no-any-return]
+    """The grammar's parse of ``text``. ToAst builds the file as the parser
+    reduces, so ``parse`` returns it (Lark types the result as a tree)."""
+    built: object = get_parser().parse(text, start="start")
+    assert isinstance(built, ast.File), "the parser was built without ToAst"
+    return built
 
 
 def _further_errors(text: str, path: str, exc: Exception, first: Finding) -> list[Finding]:
@@ -224,7 +228,7 @@ def _recoverable(exc: Exception, diagnostic: Finding, lines: list[str]) -> bool:
     if not 1 <= number <= len(lines):
         return False
     line = lines[number - 1].split("//", 1)[0]
-    return all(line.count(a) == line.count(b) for a, b in ("{}", "()", "[]"))
+    return all(line.count(a) == line.count(b) for a, b in (("{", "}"), ("(", ")"), ("[", "]")))
 
 
 def parse_bytes(data: bytes, path: str) -> ast.File:
@@ -257,7 +261,7 @@ def _embedded_expr(text: str, line: int, column: int) -> ast.Expr:
         raise SyntaxProblem("a message expression must stay on one line",
                             Span(CURRENT_FILE.get(), line, column, line, column + 1))
     try:
-        expr = flatten_expr(get_parser().parse(text, start="expr"))
+        expr = built_expr(get_parser().parse(text, start="expr"))
     except (UnexpectedInput, NestingTooDeep, SplitWord) as exc:
         inner = syntax_finding(exc, text, CURRENT_FILE.get())
         span = _shift(inner.span, line, column)

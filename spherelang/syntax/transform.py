@@ -16,7 +16,7 @@ from typing import Any
 from lark import Token, Transformer
 
 from ..diagnostics import Severity, Span
-from . import ast
+from . import ast, lexed
 from .building import (
     CURRENT_FILE,
     SphereBuilder,
@@ -39,7 +39,7 @@ def _string(tok: Token | None) -> str | None:
 
 
 def _name(tok: Token) -> ast.Name:
-    return ast.Name(sys.intern(tok.value), CURRENT_FILE.get(), tok.line, tok.column)
+    return ast.Name(sys.intern(tok.value), CURRENT_FILE.get(), *lexed.start(tok))
 
 
 def _path_name(tok: Token) -> ast.Name:
@@ -77,11 +77,18 @@ def flatten_expr(root: _E) -> ast.Expr:
     return ast.Expr(tuple(nodes))
 
 
+def built_expr(result: object) -> ast.Expr:
+    """The expression a parse with ``start="expr"`` returned, flattened (Lark
+    types the result of ``parse`` as a tree; these callbacks make it an :class:`_E`)."""
+    assert isinstance(result, _E), "the parser was built without ToAst"
+    return flatten_expr(result)
+
+
 def _items(children: Iterable[Any]) -> list[Any]:
     return [c for c in children if c is not None and not isinstance(c, Token)]
 
 
-class ToAst(Transformer):  # type: ignore[type-arg]
+class ToAst(Transformer[Token, ast.File]):
     """One method per grammar rule; each receives its (already built) children."""
 
     # ---------------------------------------------------------------- file
@@ -142,10 +149,12 @@ class ToAst(Transformer):  # type: ignore[type-arg]
         return ast.CapacityDecl(value, span_over(c), se, flag is not None)
 
     def uncertainty(self, c: list[Any]) -> ast.Number:
-        return c[1]  # type: ignore[no-any-return]
+        number: ast.Number = c[1]
+        return number
 
     def year_clause(self, c: list[Any]) -> ast.Number:
-        return c[1]  # type: ignore[no-any-return]
+        number: ast.Number = c[1]
+        return number
 
     def channel_decl(self, c: list[Any]) -> ast.ChannelDecl:
         _kw, name, _st, strength, desc = c
@@ -273,7 +282,8 @@ class ToAst(Transformer):  # type: ignore[type-arg]
         return _E("name", c[0].value, (), tok_span(c[0]))
 
     def group(self, c: list[Any]) -> _E:
-        return c[1]
+        inner: _E = c[1]
+        return inner
 
     def call(self, c: list[Any]) -> _E:
         fname, _lp, args, rp = c
@@ -307,7 +317,8 @@ def _message(tok: Token) -> ast.Message:
     parts: list[str | ast.Expr] = []
     text: list[str] = []
     i = 0
-    base = tok.column + 1  # column of the first character inside the quotes
+    line, column = lexed.start(tok)
+    base = column + 1  # column of the first character inside the quotes
     while i < len(raw):
         ch = raw[i]
         if ch in "{}" and raw[i + 1 : i + 2] == ch:
@@ -319,17 +330,17 @@ def _message(tok: Token) -> ast.Message:
                 col = base + i
                 raise SyntaxProblem(
                     "unclosed '{' in message" if end < 0 else "empty '{}' in message",
-                    Span(CURRENT_FILE.get(), tok.line, col, tok.line, col + 1),
+                    Span(CURRENT_FILE.get(), line, col, line, col + 1),
                     "write an expression between braces, or '{{' for a literal brace")
             if text:
                 parts.append(unescape('"' + "".join(text) + '"'))
                 text = []
             inner = raw[i + 1 : end].replace('\\"', '"').replace("\\\\", "\\")
-            parts.append(parse_embedded_expr.get()(inner, tok.line, base + i + 1))
+            parts.append(parse_embedded_expr.get()(inner, line, base + i + 1))
             i = end + 1
         elif ch == "}":
             col = base + i
-            raise SyntaxProblem("unmatched '}' in message", Span(CURRENT_FILE.get(), tok.line, col, tok.line, col + 1),
+            raise SyntaxProblem("unmatched '}' in message", Span(CURRENT_FILE.get(), line, col, line, col + 1),
                                 "write '}}' for a literal brace")
         else:
             if ch == "\\" and i + 1 < len(raw):

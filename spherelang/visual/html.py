@@ -5,6 +5,7 @@ the file can be attached to a ticket or archived as a CI artefact."""
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from ..diagnostics import Diagnostic
 from ..evaluator import FIGURES, Figures, SphereFigures, trend
@@ -93,7 +94,7 @@ def _row(sphere: Sphere) -> SphereFigures:
     return SphereFigures(sphere.path, sphere.layer, sphere.depth, Figures.of(sphere))
 
 
-def _header(model: Model, title: str, scenario: str | None, diagnostics: tuple[Diagnostic, ...],
+def _header(model: Model, title: str, scenario: str | None, diagnostics: Sequence[Diagnostic],
             report: Report | None) -> list[str]:
     counts = severity_counts(diagnostics)
     files = report.files if report is not None and report.files else (model.entry,)
@@ -118,7 +119,7 @@ def _location(d: Diagnostic) -> str:
     return f"{display_path(s.file)}:{s.line}:{s.column}"
 
 
-def _diagnostic_rows(diagnostics: tuple[Diagnostic, ...]) -> list[str]:
+def _diagnostic_rows(diagnostics: Sequence[Diagnostic]) -> list[str]:
     head = "".join(f"<th>{h}</th>" for h in _DIAGNOSTIC_HEAD)
     out = ['<div class="scroll"><table>', f"<thead><tr>{head}</tr></thead>", "<tbody>"]
     for d in diagnostics:
@@ -131,7 +132,7 @@ def _diagnostic_rows(diagnostics: tuple[Diagnostic, ...]) -> list[str]:
     return out
 
 
-def _diagnostics_section(diagnostics: tuple[Diagnostic, ...]) -> list[str]:
+def _diagnostics_section(diagnostics: Sequence[Diagnostic]) -> list[str]:
     out = ['<section id="diagnostics">', f"<h2>Diagnostics ({len(diagnostics)})</h2>"]
     out.extend(_diagnostic_rows(diagnostics) if diagnostics else ['<p class="muted">No diagnostics.</p>'])
     out.append("</section>")

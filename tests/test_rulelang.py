@@ -78,7 +78,7 @@ def needs(sphere: int, line: int, *names: tuple[str, str]) -> tuple[Requirement,
 
 def resource(sphere: int, name: str, line: int, amount: float | None, unit: str | None = "USD",
              source: Link | None = None, allocated: float = 0.0) -> Resource:
-    return Resource(name, sphere, amount, str(amount), unit, source, allocated, 0.0, allocated > 0, None, at(line))
+    return Resource(name, sphere, amount, str(amount), unit, source, allocated, 0.0, allocated > 0, None, *at(line))
 
 
 def sphere(index: int, path: str, layer: str, line: int, parent: int | None, children: tuple[int, ...],
@@ -96,27 +96,27 @@ def build_model() -> Model:
     nation = sphere(
         0, "Nation", "political", 1, None, (1, 2), title="The nation", capacity=0.8, declared_capacity=0.8,
         effective=0.8, elasticity=0.6,
-        powers=(Power("tax", 0, None, None, at(2)), Power("audit", 0, "checks the books", None, at(3))),
+        powers=(Power("tax", 0, None, None, *at(2)), Power("audit", 0, "checks the books", None, *at(3))),
         resources=(resource(0, "revenue", 4, 100.0, allocated=10.0),),
         responsibilities=(Responsibility("collection", 0, None, False,
                                          needs(0, 5, ("tax", "power"), ("audit", "power"),
-                                               ("revenue", "resource")), at(5)),),
-        channels=(Channel("elections", 0, 0.6, None, None, at(6)),),
+                                               ("revenue", "resource")), *at(5)),),
+        channels=(Channel("elections", 0, 0.6, None, None, *at(6)),),
     )
     customs = sphere(
         1, "Nation.Customs", "operational", 10, 0, (), ceiling=0.8,
-        powers=(Power("tax", 1, None, ok(0, "tax", explicit=False), at(11)),),
+        powers=(Power("tax", 1, None, ok(0, "tax", explicit=False), *at(11)),),
         resources=(resource(1, "share", 12, 10.0, source=ok(0, "revenue")),),
         responsibilities=(Responsibility("clearing", 1, "clears goods", True,
-                                         needs(1, 13, ("tax", "power"), ("share", "resource")), at(13)),),
-        indicators=(Indicator("speed", 1, 3.0, 5.0, None, None, False, None, 0.5, None, at(14)),),
+                                         needs(1, 13, ("tax", "power"), ("share", "resource")), *at(13)),),
+        indicators=(Indicator("speed", 1, 3.0, 5.0, None, None, False, None, 0.5, None, *at(14)),),
     )
     treasury = sphere(
         2, "Nation.Treasury", "operational", 20, 0, (), capacity=0.25, ceiling=0.8, effective=0.25,
-        powers=(Power("spend", 2, None, Link(LinkStatus.MISSING, False), at(21)),
-                Power("audit", 2, None, ok(0, "audit"), at(22))),
+        powers=(Power("spend", 2, None, Link(LinkStatus.MISSING, False), *at(21)),
+                Power("audit", 2, None, ok(0, "audit"), *at(22))),
         resources=(resource(2, "cash", 23, None, unit=None),),
-        channels=(Channel("hotline", 2, None, None, None, at(24)),),
+        channels=(Channel("hotline", 2, None, None, None, *at(24)),),
     )
     region = sphere(3, "Region", "political", 30, None, ())
     spheres = (nation, customs, treasury, region)

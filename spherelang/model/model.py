@@ -76,8 +76,19 @@ class Power:
     sphere: int
     description: str | None
     grant: Link | None  # None in a root sphere without ``from``
-    span: Span
+    # where the statement is: its span's parts, and the span made when asked
+    # for (a national model holds hundreds of thousands of members, and a
+    # span object of its own costs each one more than the parts do)
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
     kind = "power"
+
+    @property
+    def span(self) -> Span:
+        return Span(self.file, self.line, self.column, self.end_line, self.end_column)
 
 
 @attrs.frozen
@@ -128,8 +139,19 @@ class Responsibility:
     description: str | None
     shared: bool
     requires: tuple[Requirement, ...]
-    span: Span
+    # where the statement is: its span's parts, and the span made when asked
+    # for (a national model holds hundreds of thousands of members, and a
+    # span object of its own costs each one more than the parts do)
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
     kind = "responsibility"
+
+    @property
+    def span(self) -> Span:
+        return Span(self.file, self.line, self.column, self.end_line, self.end_column)
 
     @property
     def power_names(self) -> tuple[str, ...]:
@@ -157,8 +179,19 @@ class Resource:
     required: float             # asked by this sphere's responsibilities, valid units only
     drawn: bool                 # some descendant draws from it (whatever the unit)
     invalid: InvalidValue | None
-    span: Span
+    # where the statement is: its span's parts, and the span made when asked
+    # for (a national model holds hundreds of thousands of members, and a
+    # span object of its own costs each one more than the parts do)
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
     kind = "resource"
+
+    @property
+    def span(self) -> Span:
+        return Span(self.file, self.line, self.column, self.end_line, self.end_column)
 
     @property
     def available(self) -> float | None:
@@ -178,7 +211,14 @@ class Indicator:
     source: str | None
     normalized: float | None    # None when the value, its year or its SE is invalid (VAL001)
     invalid: InvalidValue | None
-    span: Span
+    # where the statement is: its span's parts, and the span made when asked
+    # for (a national model holds hundreds of thousands of members, and a
+    # span object of its own costs each one more than the parts do)
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
     #: The ``± SE`` (0 when none, or when invalid).
     uncertainty: float = 0.0
     #: The ``year YEAR`` when valid; None without one (see ``dated``) or when invalid.
@@ -189,6 +229,10 @@ class Indicator:
     invalid_year: InvalidValue | None = None         # not a whole number (VAL001)
     invalid_uncertainty: InvalidValue | None = None  # a negative SE (VAL001)
     kind = "indicator"
+
+    @property
+    def span(self) -> Span:
+        return Span(self.file, self.line, self.column, self.end_line, self.end_column)
 
     @property
     def is_rank(self) -> bool:
@@ -202,8 +246,19 @@ class Channel:
     strength: float | None      # None when invalid (VAL001)
     description: str | None
     invalid: InvalidValue | None
-    span: Span
+    # where the statement is: its span's parts, and the span made when asked
+    # for (a national model holds hundreds of thousands of members, and a
+    # span object of its own costs each one more than the parts do)
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
     kind = "channel"
+
+    @property
+    def span(self) -> Span:
+        return Span(self.file, self.line, self.column, self.end_line, self.end_column)
 
 
 Member = Union[Power, Responsibility, Resource, Indicator, Channel]

@@ -172,7 +172,7 @@ class _Resolver:
             link: Link | None = linker.link_from(scope, decl.source, "power")
         else:
             link = linker.link_implicit(scope, decl.name.text, "power")
-        return Power(decl.name.text, scope.index, decl.description, link, decl.span)
+        return Power(decl.name.text, scope.index, decl.description, link, *decl.span)
 
     def link_resource(self, linker: Linker, scope: Scope, decl: ast.ResourceDecl) -> tuple[Any, ...]:
         amount, invalid = amount_value(decl.amount, decl.span)
@@ -193,12 +193,12 @@ class _Resolver:
             name=decl.name.text, sphere=scope.index, amount=amount, amount_text=decl.amount.number.text,
             unit=decl.amount.unit_text, source=link, allocated=self.ledger.allocated(key),
             required=self.ledger.required(key), drawn=self.ledger.drawn(key), invalid=invalid,
-            span=decl.span,
+            **decl.span._asdict(),
         )
 
     def make_responsibility(self, linker: Linker, scope: Scope, decl: ast.ResponsibilityDecl) -> Responsibility:
         reqs = tuple(self.make_requirement(linker, scope, decl, r) for r in decl.requires)
-        return Responsibility(decl.name.text, scope.index, decl.description, decl.shared, reqs, decl.span)
+        return Responsibility(decl.name.text, scope.index, decl.description, decl.shared, reqs, *decl.span)
 
     def make_requirement(self, linker: Linker, scope: Scope, duty: ast.ResponsibilityDecl,
                          req: ast.Requirement) -> Requirement:
@@ -247,7 +247,7 @@ def _indicator(scope: Scope, decl: ast.IndicatorDecl) -> Indicator:
         name=decl.name.text, sphere=scope.index, value=decl.value.value,
         of=decl.of_.value if decl.of_ else None, low=decl.low.value if decl.low else None,
         high=decl.high.value if decl.high else None, lower_is_better=decl.lower_is_better,
-        source=decl.source, normalized=normalized, invalid=invalid, span=decl.span,
+        source=decl.source, normalized=normalized, invalid=invalid, **decl.span._asdict(),
         uncertainty=se, year=year, dated=decl.year is not None, illustrative=decl.illustrative,
         invalid_year=bad_year, invalid_uncertainty=bad_se,
     )
@@ -274,7 +274,7 @@ def _declared_capacity(decl: ast.CapacityDecl | None) -> _Declared:
 
 def _channel(scope: Scope, decl: ast.ChannelDecl) -> Channel:
     strength, invalid = unit_interval(decl.strength, decl.span)
-    return Channel(decl.name.text, scope.index, strength, decl.description, invalid, decl.span)
+    return Channel(decl.name.text, scope.index, strength, decl.description, invalid, *decl.span)
 
 
 def _requirement_place(req: ast.Requirement) -> tuple[str, int, int, int]:

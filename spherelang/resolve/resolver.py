@@ -40,7 +40,7 @@ from ..syntax import ast
 from .declarations import detached_sphere, duplicate_scenarios, rule_declaration, source_file
 from .links import Linker
 from .scenarios import scenario_states
-from .tree import Scope, Tree, build_tree
+from .tree import Scope, Tree, build_tree, first_declarations
 from .values import Ledger, amount_value, indicator_value, uncertainty_value, unit_interval, year_value
 
 _NO_CODES: frozenset[str] = frozenset()
@@ -134,12 +134,13 @@ class _Resolver:
                 capacity_illustrative=declared[scope.index].illustrative,
                 invalid_capacity_uncertainty=declared[scope.index].invalid_uncertainty,
             ))
-            scope.members = {}  # no later sphere looks its names up
+            scope.members.clear()  # no later sphere looks its names up
         return tuple(spheres)
 
     def make_members(self, linker: Linker, scope: Scope) -> Members:
         """A sphere's members. Its resources are drafts: what descendants draw
         from them is added by :meth:`finish_resource` once every sphere is made."""
+        scope.members = first_declarations(scope.decl.members)
         statements = tuple(scope.decl.members)  # built once, dropped with this frame (see Declared)
         kinds = _by_kind(scope, statements)
         powers = tuple(self.make_power(linker, scope, m) for m in kinds[ast.PowerDecl])
@@ -229,11 +230,17 @@ def _by_kind(scope: Scope, statements: tuple[Any, ...]) -> dict[type, list[Any]]
 
 def _release(scope: Scope, made: Members) -> None:
     """Let a sphere's statements go: descendants look its names up by kind,
-    place and unit only, which the model's members answer as well."""
-    groups: tuple[tuple[Power | Responsibility | Resource | Indicator | Channel, ...], ...] = made
-    for group in groups:
-        for member in group:
-            scope.members[member.name] = member
+    place and unit only, which the model's members answer as well. Only
+    descendants do (a reference to any other sphere fails before it looks at
+    names), so a sphere without children keeps no names at all: most of a
+    national model's spheres are leaves."""
+    if scope.children:
+        groups: tuple[tuple[Power | Responsibility | Resource | Indicator | Channel, ...], ...] = made
+        for group in groups:
+            for member in group:
+                scope.members[member.name] = member
+    else:
+        scope.members = {}
     scope.decl = attrs.evolve(scope.decl, members=())
 
 
@@ -264,9 +271,12 @@ class _Declared:
     invalid_uncertainty: InvalidValue | None = None
 
 
+_NO_CAPACITY = _Declared()
+
+
 def _declared_capacity(decl: ast.CapacityDecl | None) -> _Declared:
     if decl is None:
-        return _Declared()
+        return _NO_CAPACITY  # most spheres: one shared record, not one each
     value, invalid = unit_interval(decl.value, decl.span)
     se, bad_se = uncertainty_value(decl.uncertainty, decl.span)
     return _Declared(None if bad_se is not None else value, invalid, se, decl.illustrative, bad_se)

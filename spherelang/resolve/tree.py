@@ -197,7 +197,9 @@ def _collect_members(tree: Tree) -> None:
 
     Only the kind, name and unit of each statement are read here (the fast
     path keeps them beside its unbuilt statements); a statement itself is built
-    only where it is needed: a capacity, a name declared twice, a series."""
+    only where it is needed: a capacity, a name declared twice, a series.
+    ``Scope.members`` is filled later, by :func:`first_declarations`, when the
+    sphere is built: a national model's names need not all be held at once."""
     for scope in tree.scopes:
         members = scope.decl.members
         firsts: dict[str, int] = {}
@@ -221,9 +223,17 @@ def _collect_members(tree: Tree) -> None:
                 tree.allows.append(Allow(allow.code.text, allow.code.span, scope.path))
             elif name not in firsts:
                 firsts[name] = position
-                scope.members[name] = Declared(kind, position, unit)
             else:
                 _declared_again(tree, scope, members, firsts[name], position)
+
+
+def first_declarations(members: Sequence[ast.Member]) -> dict[str, Declared]:
+    """The first statement of each name among a sphere's ``members``."""
+    firsts: dict[str, Declared] = {}
+    for position, (kind, name, unit) in enumerate(member_heads(members)):
+        if name is not None and kind not in ("allow", "capacity") and name not in firsts:
+            firsts[name] = Declared(kind, position, unit)
+    return firsts
 
 
 def _declared_again(tree: Tree, scope: Scope, members: Sequence[ast.Member], first_at: int,

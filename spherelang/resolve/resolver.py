@@ -159,12 +159,12 @@ class _Resolver:
         return powers, duties, resources, indicators, channels
 
     def finish_resource(self, draft: Resource) -> Resource:
-        key = (draft.sphere, draft.name)
-        allocated = self.ledger.allocated(key)
-        drawn = self.ledger.drawn(key)
+        allocated, _, drawn = self.ledger.totals((draft.sphere, draft.name))
         if not allocated and not drawn:
             return draft
-        return attrs.evolve(draft, allocated=allocated, drawn=drawn)
+        d = draft  # a copy with the final sums (attrs.evolve, by hand: this runs once per resource)
+        return Resource(d.name, d.sphere, d.amount, d.amount_text, d.unit, d.source, allocated, d.required, drawn,
+                        d.invalid, d.file, d.line, d.column, d.end_line, d.end_column)
 
     # ---------------------------------------------------------------- members
 
@@ -189,13 +189,9 @@ class _Resolver:
 
     def make_resource(self, scope: Scope, decl: ast.ResourceDecl, link: Link | None, amount: float | None,
                       invalid: Any) -> Resource:
-        key = (scope.index, decl.name.text)
-        return Resource(
-            name=decl.name.text, sphere=scope.index, amount=amount, amount_text=decl.amount.number.text,
-            unit=decl.amount.unit_text, source=link, allocated=self.ledger.allocated(key),
-            required=self.ledger.required(key), drawn=self.ledger.drawn(key), invalid=invalid,
-            **decl.span._asdict(),
-        )
+        allocated, required, drawn = self.ledger.totals((scope.index, decl.name.text))
+        return Resource(decl.name.text, scope.index, amount, decl.amount.number.text, decl.amount.unit_text, link,
+                        allocated, required, drawn, invalid, *decl.span)
 
     def make_responsibility(self, linker: Linker, scope: Scope, decl: ast.ResponsibilityDecl) -> Responsibility:
         reqs = tuple(self.make_requirement(linker, scope, decl, r) for r in decl.requires)
@@ -241,7 +237,8 @@ def _release(scope: Scope, made: Members) -> None:
                 scope.members[member.name] = member
     else:
         scope.members = {}
-    scope.decl = attrs.evolve(scope.decl, members=())
+    d = scope.decl  # attrs.evolve(d, members=()), by hand: this runs once per sphere
+    scope.decl = ast.SphereDecl(d.name, d.layer, d.title, d.within, (), d.span, d.parent, d.children, d.depth)
 
 
 def _indicator(scope: Scope, decl: ast.IndicatorDecl) -> Indicator:

@@ -99,8 +99,15 @@ class Ledger:
 
     def _key(self, resource: tuple[int, str]) -> int:
         sphere, name = resource
-        number = self._names.setdefault(name, len(self._names))
+        number = self._names.get(name)
+        if number is None:
+            number = self._names[name] = len(self._names)
         return (sphere << 32) | number
+
+    def totals(self, resource: tuple[int, str]) -> tuple[float, float, bool]:
+        """What is allocated from and required of ``resource``, and whether anything draws on it."""
+        key = self._key(resource)
+        return self._allocated.get(key, 0.0), self._required.get(key, 0.0), key in self._drawn
 
     def draw(self, source: tuple[int, str], unit: str | None, source_unit: str | None,
              amount: float | None) -> None:
@@ -113,12 +120,3 @@ class Ledger:
                 amount: float | None) -> None:
         if unit == resource_unit and amount is not None:
             self._required[self._key(resource)] += amount
-
-    def allocated(self, resource: tuple[int, str]) -> float:
-        return self._allocated.get(self._key(resource), 0.0)
-
-    def required(self, resource: tuple[int, str]) -> float:
-        return self._required.get(self._key(resource), 0.0)
-
-    def drawn(self, resource: tuple[int, str]) -> bool:
-        return self._key(resource) in self._drawn

@@ -8,9 +8,8 @@ East Asian Width and general-category tables release by release.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from wcwidth import wcswidth, wcwidth
+import functools
+from collections.abc import Callable, Sequence
 
 from .safe import printable
 
@@ -21,10 +20,22 @@ TAB_STOP = 4
 def width(text: str) -> int:
     """The columns ``text`` takes on a terminal (a character with no width of
     its own, such as a control character, counts as none)."""
+    if text.isascii() and text.isprintable():
+        return len(text)  # most output: no need to load the Unicode tables at all
+    wcswidth, wcwidth = _tables()
     found = wcswidth(text)
     if found >= 0:
         return int(found)
     return sum(max(0, int(wcwidth(ch))) for ch in text)
+
+
+@functools.cache
+def _tables() -> tuple[Callable[[str], int], Callable[[str], int]]:
+    """wcwidth's functions, imported on first use: its tables take longer to
+    load than a small check takes to run."""
+    from wcwidth import wcswidth, wcwidth
+
+    return wcswidth, wcwidth
 
 
 def ljust(text: str, columns: int) -> str:

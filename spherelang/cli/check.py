@@ -149,14 +149,17 @@ def _selectors(used: list[Settings]) -> Iterator[tuple[str, str, str]]:
 
 
 def _render_report(report: Any, fmt: str, colour: bool, given: dict[str, bytes] | None = None) -> str:
-    from ..report import json_format, text
-
     if fmt == "json":
+        from ..report import json_format
+
         return json_format.dumps(json_format.report_object(report)) + "\n"
     if fmt == "concise":
+        from ..report import text
+
         return text.concise(report)
     if fmt == "sarif":
         from ..catalog import all_codes, user_rule_info
+        from ..report import json_format
         from ..report.sarif import sarif_object
 
         user = {i.code: i for i in map(user_rule_info, report.user_rules)}
@@ -173,4 +176,6 @@ def _render_report(report: Any, fmt: str, colour: bool, given: dict[str, bytes] 
         from ..report import gitlab
 
         return gitlab.render(report)
+    from ..report import text
+
     return text.report(report, style(colour), given)  # snippets of standard input from what was read

@@ -4,14 +4,58 @@ Nothing here checks or reports: the pipeline combines these passes with the
 checks (``spherelang.pipeline.evaluate`` compares a scenario with its baseline).
 """
 
-from .compare import ModelSummary, illustrative_layers, merged_layers, summarise
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .figures import FIGURES, NO_FIGURES, Figures, SphereFigures, sphere_figures
-from .reforms import Binder, ReformEffect, binders, rank_order, reform_effect
-from .scenario import apply_scenario, find_scenario, reread
-from .provenance import illustrative_figures, nearest_binding_ancestors
-from .trend import SphereTrend, Trend, trend
-from .samples import Samples, SphereSamples, Statistic, check_samples, sample
 from .years import at_year
+
+# The rest is imported when first asked for: a plain `sphere check` needs none
+# of it, and importing it all would be a fifth of a small check's time.
+if TYPE_CHECKING:
+    from .compare import ModelSummary, illustrative_layers, merged_layers, summarise
+    from .reforms import Binder, ReformEffect, binders, rank_order, reform_effect
+    from .scenario import apply_scenario, find_scenario, reread
+    from .provenance import illustrative_figures, nearest_binding_ancestors
+    from .trends import SphereTrend, Trend, trend
+    from .samples import Samples, SphereSamples, Statistic, check_samples, sample
+
+_LAZY = {
+    "ModelSummary": ".compare",
+    "illustrative_layers": ".compare",
+    "merged_layers": ".compare",
+    "summarise": ".compare",
+    "Binder": ".reforms",
+    "ReformEffect": ".reforms",
+    "binders": ".reforms",
+    "rank_order": ".reforms",
+    "reform_effect": ".reforms",
+    "apply_scenario": ".scenario",
+    "find_scenario": ".scenario",
+    "reread": ".scenario",
+    "illustrative_figures": ".provenance",
+    "nearest_binding_ancestors": ".provenance",
+    "SphereTrend": ".trends",
+    "Trend": ".trends",
+    "trend": ".trends",
+    "Samples": ".samples",
+    "SphereSamples": ".samples",
+    "Statistic": ".samples",
+    "check_samples": ".samples",
+    "sample": ".samples",
+}
+
+if not TYPE_CHECKING:
+    def __getattr__(name: str) -> Any:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module, __name__), name)
+        globals()[name] = value
+        return value
+
 
 __all__ = [
     "FIGURES",

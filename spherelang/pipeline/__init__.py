@@ -6,27 +6,45 @@ diagnostics → :class:`Report`.
 scenario with its baseline. The CLI and the Python API share these.
 """
 
-from .batch import (
-           EntryResult,
-           check_entries,
-           check_entry,
-           merge_models,
-           sort_and_dedupe,
-)
-from .compare import ComparedModel, Comparison, compare
-from .evaluation import Evaluation, evaluate, evaluate_trend
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .batch import EntryResult, check_entries, check_entry, merge_models, sort_and_dedupe
 from .gc import paused_gc
-from .reforms import Reform, Reforms, rank_reforms
 from .report import Report
-from .single import (
-           diagnose,
-           diagnose_alone,
-           model_files,
-           open_model,
-           open_model_and_load,
-           stamped_findings,
-)
+from .single import diagnose, diagnose_alone, model_files, open_model, open_model_and_load, stamped_findings
 from .stamp import stamp, syntax_error
+
+# The rest is imported when first asked for: a plain `sphere check` needs none
+# of it, and importing it all would be a fifth of a small check's time.
+if TYPE_CHECKING:
+    from .comparison import ComparedModel, Comparison, compare
+    from .evaluation import Evaluation, evaluate, evaluate_trend
+    from .reforms import Reform, Reforms, rank_reforms
+
+_LAZY = {
+    "ComparedModel": ".comparison",
+    "Comparison": ".comparison",
+    "compare": ".comparison",
+    "Evaluation": ".evaluation",
+    "evaluate": ".evaluation",
+    "evaluate_trend": ".evaluation",
+    "Reform": ".reforms",
+    "Reforms": ".reforms",
+    "rank_reforms": ".reforms",
+}
+
+if not TYPE_CHECKING:
+    def __getattr__(name: str) -> Any:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module, __name__), name)
+        globals()[name] = value
+        return value
+
 
 __all__ = [
            "ComparedModel",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, related_dict
-from ..evaluator import Figures, Trend
-from ..pipeline import Comparison, Evaluation, Reforms, Report
 from .paths import display_path, in_display_order
+
+if TYPE_CHECKING:  # annotations only: `sphere check --format json` imports no evaluator
+    from ..evaluator import Figures, Trend
+    from ..pipeline import Comparison, Evaluation, Reforms, Report
 
 VERSION = 1
 

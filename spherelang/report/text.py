@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Severity
-from ..evaluator import FIGURES, SphereFigures, SphereTrend, Trend, reform_effect
-from ..pipeline import Evaluation, Report
-from . import analysis, uncertainty
+from ..evaluator.figures import FIGURES, SphereFigures
 from .paths import display_path, in_display_order
 from .safe import printable
 from .snippet import SourceCache, Style, snippet
 from .width import column_widths, ljust, rjust
+
+if TYPE_CHECKING:  # the evaluation's tables import these when they are drawn: `sphere check` needs none
+    from ..evaluator import SphereTrend, Trend
+    from ..pipeline import Evaluation, Report
 
 _SEVERITY_COLOUR = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -67,6 +70,8 @@ def _fig(value: float | None) -> str:
 
 
 def _bound_by(row: SphereFigures, scenario: bool) -> str:
+    from . import analysis
+
     now = analysis.short(row.binding)
     if not scenario or row.baseline is None:
         return now
@@ -80,6 +85,8 @@ ILLUSTRATIVE_NOTE = "* depends on a value marked illustrative (assumed: no publi
 
 
 def evaluation(ev: Evaluation, style: Style = plain) -> str:
+    from . import analysis, uncertainty
+
     header = ["sphere", "layer", *FIGURES, "bound by"]
     rows: list[list[str]] = []
     for row in ev.spheres:
@@ -127,6 +134,9 @@ def evaluation(ev: Evaluation, style: Style = plain) -> str:
 
 
 def _scenario_words(ev: Evaluation, style: Style) -> list[str]:
+    from ..evaluator import reform_effect
+    from . import analysis
+
     """What the scenario changes, in words (the figures of 'sphere reforms')."""
     if ev.model is None or ev.baseline_model is None:
         return []

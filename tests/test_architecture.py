@@ -22,7 +22,7 @@ PACKAGE = ROOT / "spherelang"
 #: The stages, lowest first: a part may import only parts before it (or itself).
 #: ``config``/``settings`` and the small shared modules sit below every stage.
 LAYERS: list[set[str]] = [
-    {"version", "diagnostics", "errors", "suggest", "expression"},
+    {"version", "diagnostics", "errors", "suggest", "expression", "lazy"},
     {"config"},
     {"settings"},
     {"syntax"},

@@ -6,9 +6,9 @@ checks (``spherelang.pipeline.evaluate`` compares a scenario with its baseline).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..lazy import lazy_getattr
 from .figures import FIGURES, NO_FIGURES, Figures, SphereFigures, sphere_figures
 from .years import at_year
 
@@ -48,13 +48,7 @@ _LAZY = {
 }
 
 if not TYPE_CHECKING:
-    def __getattr__(name: str) -> Any:
-        module = _LAZY.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module, __name__), name)
-        globals()[name] = value
-        return value
+    __getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 
 __all__ = [

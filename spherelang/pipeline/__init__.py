@@ -8,9 +8,9 @@ scenario with its baseline. The CLI and the Python API share these.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..lazy import lazy_getattr
 from .batch import EntryResult, check_entries, check_entry, merge_models, sort_and_dedupe
 from .gc import paused_gc
 from .report import Report
@@ -37,13 +37,7 @@ _LAZY = {
 }
 
 if not TYPE_CHECKING:
-    def __getattr__(name: str) -> Any:
-        module = _LAZY.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module, __name__), name)
-        globals()[name] = value
-        return value
+    __getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 
 __all__ = [

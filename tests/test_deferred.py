@@ -79,3 +79,29 @@ def test_resolving_builds_each_statement_once(tmp_path: Path, monkeypatch: pytes
     assert len(model.spheres) == 21
     statements = 5 + 20 * 3
     assert len(built) == statements  # each built once, none while names were collected
+
+
+def test_a_name_declared_many_times_builds_its_sphere_at_most_twice(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """REF002 over n repeats of one name: the block is built once to compare the
+    repeats and once by the resolver, never once per repeat (which grew as n²)."""
+    n = 300
+    (tmp_path / "m.sphere").write_text("sphere A : political {\n  channel c strength 0.5\n" + "  power p\n" * n + "}\n")
+    built: list[str] = []
+    single: list[int] = []
+    real_iter, real_at = deferred.DeferredMembers.__iter__, deferred.DeferredMembers.at
+
+    def counting(self: DeferredMembers):  # type: ignore[no-untyped-def]
+        for node in real_iter(self):
+            built.append(node.kind)
+            yield node
+
+    def counting_at(self: DeferredMembers, k: int):  # type: ignore[no-untyped-def]
+        single.append(k)
+        return real_at(self, k)
+
+    monkeypatch.setattr(deferred.DeferredMembers, "__iter__", counting)
+    monkeypatch.setattr(deferred.DeferredMembers, "at", counting_at)
+    model = resolve(load_model(str(tmp_path / "m.sphere")))
+    assert len([d for d in model.duplicates if d.name == "p"]) == n - 1
+    assert single == [] and len(built) <= 2 * (n + 1)

@@ -224,6 +224,10 @@ def _collect_members(tree: Tree) -> None:
             elif name not in firsts:
                 firsts[name] = position
             else:
+                if not isinstance(members, tuple):
+                    # a name declared again: build this sphere's statements once here,
+                    # not one by one (each lookup would re-read the block's text)
+                    members = tuple(members)
                 _declared_again(tree, scope, members, firsts[name], position)
 
 

@@ -12,34 +12,29 @@ from lark import Token
 _UNPLACED = "a token without a position (made by hand, not by the lexer)"
 
 
-def line(tok: Token) -> int:
-    value = tok.line
+def _placed(value: int | None) -> int:
     assert value is not None, _UNPLACED
     return value
+
+
+def line(tok: Token) -> int:
+    return _placed(tok.line)
 
 
 def column(tok: Token) -> int:
-    value = tok.column
-    assert value is not None, _UNPLACED
-    return value
+    return _placed(tok.column)
 
 
 def end_line(tok: Token) -> int:
-    value = tok.end_line
-    assert value is not None, _UNPLACED
-    return value
+    return _placed(tok.end_line)
 
 
 def end_column(tok: Token) -> int:
-    value = tok.end_column
-    assert value is not None, _UNPLACED
-    return value
+    return _placed(tok.end_column)
 
 
 def start_pos(tok: Token) -> int:
-    value = tok.start_pos
-    assert value is not None, _UNPLACED
-    return value
+    return _placed(tok.start_pos)
 
 
 def start(tok: Token) -> tuple[int, int]:
